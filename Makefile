@@ -1,0 +1,41 @@
+# dotext: PGXS build.
+EXTENSION = dotext
+EXTVERSION = 0.1.0
+
+MODULE_big = dotext
+CORE_SRCS = $(wildcard src/core/*.c)
+OBJS = $(patsubst %.c,%.o,$(wildcard src/*.c) $(CORE_SRCS))
+
+DATA_built = sql/$(EXTENSION)--$(EXTVERSION).sql
+DATA = $(wildcard sql/$(EXTENSION)--*--*.sql)
+
+# pg_regress inputs are sql/*.sql minus the install scripts
+REGRESS = $(sort $(filter-out $(EXTENSION)--% $(EXTENSION),$(basename $(notdir $(wildcard sql/*.sql)))))
+REGRESS_OPTS = --load-extension=$(EXTENSION)
+EXTRA_CLEAN = $(DATA_built) test/unit/build
+
+# No -march=native: the kernels pick their SIMD code at run time.
+PG_CFLAGS = -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wno-sign-compare \
+	-Wno-missing-field-initializers -fno-fast-math
+PG_CPPFLAGS = -Isrc -Isrc/core
+
+PKG_CONFIG ?= pkg-config
+# OpenBLAS is opened at run time by src/core/blas.c, in a backend, on first
+# use; the build only needs to know where the library lives.
+OPENBLAS_LIBDIR := $(shell $(PKG_CONFIG) --variable=libdir openblas 2>/dev/null)
+ifneq ($(OPENBLAS_LIBDIR),)
+PG_CPPFLAGS += -DDOTEXT_OPENBLAS_PATH='"$(OPENBLAS_LIBDIR)/libopenblas.so.0"'
+endif
+SHLIB_LINK = -ldl -lm
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+sql/$(EXTENSION)--$(EXTVERSION).sql: sql/$(EXTENSION).sql
+	cp $< $@
+
+# C unit tests of the plain-C core (no server needed)
+.PHONY: unittest
+unittest:
+	$(MAKE) -C test/unit run CORE_SRCS="$(abspath $(CORE_SRCS))"

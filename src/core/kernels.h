@@ -1,0 +1,110 @@
+/*
+ * kernels.h: the CPU kernels behind every dotext operation.
+ *
+ * Plain C with no PostgreSQL headers, so that test/ can unit-test and fuzz
+ * them and the CUDA library can compare against them.  No kernel allocates
+ * memory that outlives the call, none calls back into the server, none
+ * aborts.  Every entry returns DTX_OK or an error status; the caller turns
+ * the status into an SQL error.
+ *
+ * Work that may run long is split by the caller into row ranges (row0,
+ * nrows) so that the server can check for query cancel between calls.
+ *
+ * All arrays are dense and row-major (C order).  Pointers to float64/int64
+ * data are 8-byte aligned, float32/int32 data 4-byte aligned.
+ */
+#ifndef DOTEXT_KERNELS_H
+#define DOTEXT_KERNELS_H
+
+#include <stdint.h>
+#include "dtype.h"
+
+typedef enum DtxStatus
+{
+	DTX_OK = 0,
+	DTX_ERR_OVERFLOW = 1,		/* integer result out of range of its dtype */
+	DTX_ERR_RANGE = 2,			/* conversion: value out of target range / NaN to int */
+	DTX_ERR_DTYPE = 3,			/* dtype not supported by this kernel */
+	DTX_ERR_NOMEM = 4			/* scratch allocation failed */
+} DtxStatus;
+
+/* L2 norms are clamped at this before dividing (PyTorch's cosine_similarity) */
+#define DTX_NORM_EPS 1e-8
+
+/*
+ * dot: sum(a[i] * b[i]) for i < n, as double.
+ * float32 accumulates in double; float64 in double; int32/int64 exactly in
+ * 64 bits (DTX_ERR_OVERFLOW beyond int64), then converted to double.
+ */
+DtxStatus	dtx_dot(int dtype, const void *a, const void *b, int64_t n, double *out);
+
+/* sum of squares of n elements, in double (any dtype) */
+DtxStatus	dtx_sumsq(int dtype, const void *a, int64_t n, double *out);
+
+/*
+ * Broadcast row-wise description for rowdot/rowcosine.
+ *
+ * The output has nlead leading dims out_dims[0..nlead-1] (nlead may be 0:
+ * one row).  Output row r (in C order over out_dims) pairs row
+ * sum_k idx_k(r) * a_stride[k] of a with row sum_k idx_k(r) * b_stride[k]
+ * of b, where strides count rows of n elements and are 0 along broadcast
+ * dims.  So (B,N) with (N): nlead=1, out_dims={B}, a_stride={1}, b_stride={0}.
+ */
+typedef struct DtxRowSpec
+{
+	int			nlead;
+	int64_t		n;				/* length of the last (contracted) axis */
+	int64_t		out_dims[16];
+	int64_t		a_stride[16];
+	int64_t		b_stride[16];
+} DtxRowSpec;
+
+/*
+ * rowdot: out[r] = dot(row a(r), row b(r)) for r in [row0, row0+nrows).
+ * out has the input dtype (out points at element row0 of the whole output).
+ * Integers: exact, DTX_ERR_OVERFLOW if a result leaves the dtype's range.
+ */
+DtxStatus	dtx_rowdot(int dtype, const DtxRowSpec *spec, const void *a,
+					   const void *b, void *out, int64_t row0, int64_t nrows);
+
+/*
+ * rowcosine: out[r] = dot / (max(|a(r)|, eps) * max(|b(r)|, eps)).
+ * out is float32 for float32 input, float64 for every other dtype.
+ */
+DtxStatus	dtx_rowcosine(int dtype, const DtxRowSpec *spec, const void *a,
+						  const void *b, void *out, int64_t row0, int64_t nrows);
+
+/*
+ * Batched matrix product for axis_dot: for b in [b0, b0+nb):
+ *   out[b] (M x P) = x[b] (M x K) @ y[b] (K x P)
+ * x is (B,M,K), y is (B,K,P), out is (B,M,P), all contiguous; out dtype =
+ * input dtype.  Integers exact with overflow detection.
+ */
+DtxStatus	dtx_batch_matmul(int dtype, int64_t M, int64_t K, int64_t P,
+							 const void *x, const void *y, void *out,
+							 int64_t b0, int64_t nb);
+
+/*
+ * The same product with the rows of x[b] and the columns of y[b] each
+ * L2-normalized first (divided by max(norm, eps)), as Keras Dot(normalize=
+ * True).  out is float32 for float32 input, float64 for every other dtype.
+ */
+DtxStatus	dtx_batch_matmul_normalized(int dtype, int64_t M, int64_t K, int64_t P,
+										const void *x, const void *y, void *out,
+										int64_t b0, int64_t nb);
+
+/*
+ * Convert n elements from src_dtype to dst_dtype (Tensor.to()): floats to
+ * integers truncate toward zero; a value outside the target's range, or
+ * NaN/inf to an integer dtype, stops with DTX_ERR_RANGE and sets *bad to
+ * its index.  Float64 to float32 rounds to nearest; finite values beyond
+ * float32's range are DTX_ERR_RANGE.  Same dtype: a copy.
+ */
+DtxStatus	dtx_convert(int src_dtype, const void *src, int dst_dtype, void *dst,
+						int64_t n, int64_t *bad);
+
+/* the same with float64 source values (the parser's exact digits) */
+#define dtx_convert_from_f64(src, dst_dtype, dst, n, bad) \
+	dtx_convert(DTX_FLOAT64, (src), (dst_dtype), (dst), (n), (bad))
+
+#endif

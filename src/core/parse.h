@@ -1,0 +1,77 @@
+/*
+ * parse.h: the text form of a tensor.  Plain C, no PostgreSQL headers, so
+ * test/ can unit-test and fuzz it.
+ *
+ * Grammar (white space allowed between any two tokens):
+ *   literal := [ dtype ':' ] value
+ *   value   := number | '[' [ value { ',' value } ] ']'
+ *   number  := [+-] ( digits [ '.' digits* ] | '.' digits ) [ (e|E) [+-] digits ]
+ *            | [+-] ( inf | infinity | nan )       (any case)
+ * Nesting must be regular (a hyper-rectangle).  Without a dtype tag the
+ * dtype is inferred as torch.tensor does: integer tokens only give int64,
+ * any decimal point, exponent, inf or nan gives float32, no token at all
+ * gives float32.
+ *
+ * Parsing is two passes over the text so that the caller allocates with its
+ * own allocator and size checks in between: dtx_parse_scan() validates the
+ * syntax and finds the shape and dtype; dtx_parse_fill() converts the
+ * numbers into the caller's buffer.
+ */
+#ifndef DOTEXT_PARSE_H
+#define DOTEXT_PARSE_H
+
+#include <stdint.h>
+#include "dtype.h"
+
+typedef enum DtxParseCode
+{
+	DTX_PARSE_OK = 0,
+	DTX_PARSE_SYNTAX,			/* unexpected character or end of input */
+	DTX_PARSE_RAGGED,			/* sub-arrays of different lengths or depths */
+	DTX_PARSE_BAD_DTYPE,		/* unknown dtype tag */
+	DTX_PARSE_TOO_DEEP,			/* rank above DTX_MAX_NDIM */
+	DTX_PARSE_RANGE				/* a number outside the dtype's range */
+} DtxParseCode;
+
+typedef struct DtxParseError
+{
+	DtxParseCode code;
+	int64_t		pos;			/* 1-based offset of the offending character */
+	char		ch;				/* that character; '\0' at end of input */
+	int			depth;			/* RAGGED: depth (1-based) of the sub-arrays */
+	int64_t		len1,
+				len2;			/* RAGGED: the two lengths seen */
+	int64_t		tok_start;		/* RANGE/BAD_DTYPE: 0-based token start */
+	int64_t		tok_len;		/* and its length */
+} DtxParseError;
+
+typedef struct DtxParseInfo
+{
+	int			ndim;
+	int64_t		dims[DTX_MAX_NDIM];
+	int64_t		numel;
+	int			tag_dtype;		/* dtype named in the literal, or DTX_INVALID */
+	int			has_float;		/* some token is a float token */
+	int			dtype;			/* tag_dtype if given, else the inferred one */
+} DtxParseInfo;
+
+/* Pass 1: syntax, shape and dtype.  Returns DTX_PARSE_OK or fills *err. */
+DtxParseCode dtx_parse_scan(const char *s, DtxParseInfo *info, DtxParseError *err);
+
+/*
+ * Pass 2: convert the numbers of a literal that passed dtx_parse_scan() into
+ * data, info->numel elements of the given dtype (any supported dtype; integer
+ * tokens are read as int64 and converted, float tokens are read at the
+ * target's precision, or as double and truncated toward zero for integer
+ * targets).  A value outside the dtype's range is DTX_PARSE_RANGE.
+ *
+ * If exact is not NULL (float32 targets only), exact[i] receives each
+ * element's value read as a double, and *exact_needed is set to 1 when some
+ * element's double differs from its float32 widened: the caller keeps those
+ * digits so a later conversion to float64 loses none.
+ */
+DtxParseCode dtx_parse_fill(const char *s, const DtxParseInfo *info, int dtype,
+							void *data, double *exact, int *exact_needed,
+							DtxParseError *err);
+
+#endif

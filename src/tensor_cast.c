@@ -1,0 +1,133 @@
+/*
+ * tensor_cast.c: casts between tensor and real[], double precision[],
+ * integer[] and bigint[].  An array keeps its shape (lower bounds are
+ * dropped) and gives its element type's dtype; a tensor converts to the
+ * array's element type as Tensor.to() does.
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+
+#include "kernels.h"
+#include "tensor.h"
+
+PG_FUNCTION_INFO_V1(array_to_tensor);
+PG_FUNCTION_INFO_V1(tensor_to_float4_array);
+PG_FUNCTION_INFO_V1(tensor_to_float8_array);
+PG_FUNCTION_INFO_V1(tensor_to_int4_array);
+PG_FUNCTION_INFO_V1(tensor_to_int8_array);
+
+static int
+DtypeOfElemType(Oid elemtype)
+{
+	switch (elemtype)
+	{
+		case FLOAT4OID:
+			return DTX_FLOAT32;
+		case FLOAT8OID:
+			return DTX_FLOAT64;
+		case INT4OID:
+			return DTX_INT32;
+		case INT8OID:
+			return DTX_INT64;
+		default:
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("cannot cast an array of %s to tensor", format_type_be(elemtype))));
+	}
+	return DTX_INVALID;			/* keep compiler quiet */
+}
+
+/* one C function serves the four array types: the dtype comes from the array */
+Datum
+array_to_tensor(PG_FUNCTION_ARGS)
+{
+	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(0);
+	int32		typmod = PG_GETARG_INT32(1);
+	int			dtype = DtypeOfElemType(ARR_ELEMTYPE(arr));
+	int			ndim = ARR_NDIM(arr);
+	int64		dims[TENSOR_MAX_NDIM];
+	Tensor	   *t;
+
+	if (ARR_HASNULL(arr) && array_contains_nulls(arr))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("array must not contain nulls"),
+				 errdetail("A tensor has no NULL elements.")));
+	if (ndim > TENSOR_MAX_NDIM)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("tensor rank %d exceeds the maximum of %d", ndim, TENSOR_MAX_NDIM)));
+	if (ndim == 0)
+	{
+		/* '{}': PostgreSQL's empty array has no dims; PyTorch's [] is (0) */
+		ndim = 1;
+		dims[0] = 0;
+	}
+	else
+		for (int k = 0; k < ndim; k++)
+			dims[k] = ARR_DIMS(arr)[k];
+	t = InitTensor(dtype, ndim, dims);
+	/* fixed-width pass-by-value elements with no nulls lie packed */
+	memcpy(TensorData(t), ARR_DATA_PTR(arr), TensorNumel(t) * TensorElemSize(t));
+	if (typmod >= 0)
+		t = TensorConvert(t, DtypeFromTypmod(typmod));
+	PG_RETURN_TENSOR_P(t);
+}
+
+/*
+ * A rank-0 tensor gives a one-element array; a tensor with a zero-size
+ * dimension gives '{}' (PostgreSQL arrays cannot have a zero dimension).
+ */
+static ArrayType *
+TensorToArray(Tensor *t, Oid elemtype, int dtype)
+{
+	Tensor	   *c = TensorConvert(t, dtype);
+	int64		numel = TensorNumel(c);
+	size_t		nbytes = numel * TensorElemSize(c);
+	int			ndim = c->ndim == 0 ? 1 : c->ndim;
+	int			dims[MAXDIM];
+	int			lbs[MAXDIM];
+	Size		size;
+	ArrayType  *arr;
+
+	if (numel == 0)
+		return construct_empty_array(elemtype);
+	if (ndim > MAXDIM)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("tensor rank %d exceeds the maximum array rank %d", ndim, MAXDIM)));
+	for (int k = 0; k < ndim; k++)
+	{
+		dims[k] = c->ndim == 0 ? 1 : c->dims[k];
+		lbs[k] = 1;
+	}
+	size = ARR_OVERHEAD_NONULLS(ndim) + nbytes;
+	if (!AllocSizeIsValid(size))
+		TensorReportTooLarge();
+	arr = (ArrayType *) palloc0(size);
+	SET_VARSIZE(arr, size);
+	arr->ndim = ndim;
+	arr->dataoffset = 0;
+	arr->elemtype = elemtype;
+	memcpy(ARR_DIMS(arr), dims, ndim * sizeof(int));
+	memcpy(ARR_LBOUND(arr), lbs, ndim * sizeof(int));
+	memcpy(ARR_DATA_PTR(arr), TensorData(c), nbytes);
+	return arr;
+}
+
+#define TENSOR_TO_ARRAY(fn, oid, dtype) \
+Datum \
+fn(PG_FUNCTION_ARGS) \
+{ \
+	PG_RETURN_ARRAYTYPE_P(TensorToArray(PG_GETARG_TENSOR_P(0), oid, dtype)); \
+}
+
+TENSOR_TO_ARRAY(tensor_to_float4_array, FLOAT4OID, DTX_FLOAT32)
+TENSOR_TO_ARRAY(tensor_to_float8_array, FLOAT8OID, DTX_FLOAT64)
+TENSOR_TO_ARRAY(tensor_to_int4_array, INT4OID, DTX_INT32)
+TENSOR_TO_ARRAY(tensor_to_int8_array, INT8OID, DTX_INT64)

@@ -1,0 +1,252 @@
+/*
+ * test_parse.c: unit tests of the tensor text parser (src/core/parse.c).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parse.h"
+#include "tap.h"
+
+/* scan + fill into the literal's own dtype; returns the status */
+static DtxParseCode
+parse(const char *s, DtxParseInfo *info, void *data, DtxParseError *err)
+{
+	DtxParseCode c = dtx_parse_scan(s, info, err);
+
+	if (c != DTX_PARSE_OK)
+		return c;
+	return dtx_parse_fill(s, info, info->dtype, data, NULL, NULL, err);
+}
+
+static void
+expect_code(const char *s, DtxParseCode want, const char *why)
+{
+	DtxParseInfo info;
+	DtxParseError err;
+	static char data[1 << 16];
+	DtxParseCode c = parse(s, &info, data, &err);
+
+	tap_ok(c == want, "%s: \"%s\" gives code %d (got %d)", why, s, want, c);
+}
+
+static void
+test_shapes(void)
+{
+	DtxParseInfo info;
+	DtxParseError err;
+	int64_t		d[64];
+
+	tap_ok(parse("[[1,2,3],[4,5,6]]", &info, d, &err) == DTX_PARSE_OK &&
+		   info.ndim == 2 && info.dims[0] == 2 && info.dims[1] == 3 &&
+		   info.dtype == DTX_INT64 && d[5] == 6, "2x3 int64");
+	tap_ok(parse("42", &info, d, &err) == DTX_PARSE_OK && info.ndim == 0 &&
+		   info.numel == 1 && d[0] == 42, "bare number is rank 0");
+	tap_ok(parse("[]", &info, d, &err) == DTX_PARSE_OK && info.ndim == 1 &&
+		   info.dims[0] == 0 && info.dtype == DTX_FLOAT32, "[] is float32 (0)");
+	tap_ok(parse("[[],[]]", &info, d, &err) == DTX_PARSE_OK && info.ndim == 2 &&
+		   info.dims[0] == 2 && info.dims[1] == 0, "[[],[]] is (2,0)");
+	tap_ok(parse(" \t\n[ [ 1 , 2 ] ,\r[ 3 ,4 ]\f]\v ", &info, d, &err) == DTX_PARSE_OK &&
+		   info.ndim == 2 && d[3] == 4, "white space everywhere");
+	tap_ok(parse("[1.5,2]", &info, d, &err) == DTX_PARSE_OK &&
+		   info.dtype == DTX_FLOAT32 && ((float *) d)[0] == 1.5f &&
+		   ((float *) d)[1] == 2.0f, "a decimal point makes float32");
+	tap_ok(parse("[1,2e0]", &info, d, &err) == DTX_PARSE_OK &&
+		   info.dtype == DTX_FLOAT32, "an exponent makes float32");
+	tap_ok(parse("float64:[0.1,2]", &info, d, &err) == DTX_PARSE_OK &&
+		   info.dtype == DTX_FLOAT64 && ((double *) d)[0] == 0.1, "float64 tag keeps double digits");
+	tap_ok(parse(" int32 : [1,-2]", &info, d, &err) == DTX_PARSE_OK &&
+		   info.dtype == DTX_INT32 && ((int32_t *) d)[1] == -2, "int32 tag with spaces");
+	tap_ok(parse("int64:[]", &info, d, &err) == DTX_PARSE_OK &&
+		   info.dtype == DTX_INT64 && info.numel == 0, "empty int64 via tag");
+	tap_ok(parse("float:[1]", &info, d, &err) == DTX_PARSE_OK &&
+		   info.dtype == DTX_FLOAT32 && ((float *) d)[0] == 1.0f, "alias tag float");
+	tap_ok(parse("[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]", &info, d, &err) == DTX_PARSE_OK &&
+		   info.ndim == 16, "rank 16 is allowed");
+}
+
+static void
+test_errors(void)
+{
+	expect_code("[1,2,]", DTX_PARSE_SYNTAX, "trailing comma");
+	expect_code("[1 2]", DTX_PARSE_SYNTAX, "missing comma");
+	expect_code("{1,2}", DTX_PARSE_SYNTAX, "braces");
+	expect_code("(1,2)", DTX_PARSE_SYNTAX, "parentheses");
+	expect_code("[0x10]", DTX_PARSE_SYNTAX, "hex");
+	expect_code("[1,[2]]", DTX_PARSE_SYNTAX, "number and array at one level");
+	expect_code("[[1],2]", DTX_PARSE_SYNTAX, "array then number");
+	expect_code("[[1,2],[3]]", DTX_PARSE_RAGGED, "ragged");
+	expect_code("[[1],[]]", DTX_PARSE_RAGGED, "ragged with empty");
+	expect_code("[[[]],[]]", DTX_PARSE_RAGGED, "empty at two depths");
+	expect_code("[1,2]x", DTX_PARSE_SYNTAX, "trailing garbage");
+	expect_code("[1,2]]", DTX_PARSE_SYNTAX, "extra bracket");
+	expect_code("[1,2", DTX_PARSE_SYNTAX, "unterminated");
+	expect_code("", DTX_PARSE_SYNTAX, "empty string");
+	expect_code("   ", DTX_PARSE_SYNTAX, "only spaces");
+	expect_code("[,]", DTX_PARSE_SYNTAX, "lone comma");
+	expect_code("[.]", DTX_PARSE_SYNTAX, "lone point");
+	expect_code("[1e]", DTX_PARSE_SYNTAX, "exponent without digits");
+	expect_code("[--1]", DTX_PARSE_SYNTAX, "double sign");
+	expect_code("[nan(1)]", DTX_PARSE_SYNTAX, "nan payload");
+	expect_code("[infinit]", DTX_PARSE_SYNTAX, "misspelt infinity");
+	expect_code("1 2", DTX_PARSE_SYNTAX, "two scalars");
+	expect_code("bogus:[1]", DTX_PARSE_BAD_DTYPE, "unknown tag");
+	expect_code("float16:[1]", DTX_PARSE_BAD_DTYPE, "planned dtype not yet supported");
+	expect_code("[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]", DTX_PARSE_TOO_DEEP, "rank 17");
+	expect_code("[1e39]", DTX_PARSE_RANGE, "1e39 into float32");
+	expect_code("[-1e39]", DTX_PARSE_RANGE, "-1e39 into float32");
+	expect_code("[9223372036854775808]", DTX_PARSE_RANGE, "2^63 into int64");
+	expect_code("[-9223372036854775809]", DTX_PARSE_RANGE, "-2^63-1 into int64");
+	expect_code("int32:[2147483648]", DTX_PARSE_RANGE, "2^31 into int32");
+	expect_code("float64:[1e309]", DTX_PARSE_RANGE, "1e309 into float64");
+
+	{
+		DtxParseInfo info;
+		DtxParseError err;
+
+		dtx_parse_scan("[1, 2 3]", &info, &err);
+		tap_ok(err.pos == 7 && err.ch == '3', "error position is 1-based (got %lld '%c')",
+			   (long long) err.pos, err.ch);
+		dtx_parse_scan("[[1,2],[3]]", &info, &err);
+		tap_ok(err.depth == 2 && err.len1 == 2 && err.len2 == 1, "ragged detail");
+	}
+}
+
+static void
+test_numbers(void)
+{
+	DtxParseInfo info;
+	DtxParseError err;
+	float		f[8];
+	double		dd[8];
+	int64_t		i64[8];
+	char		longnum[1200];
+
+	tap_ok(parse("[-0.0]", &info, f, &err) == DTX_PARSE_OK && f[0] == 0 && signbit(f[0]),
+		   "-0.0 keeps its sign");
+	tap_ok(parse("[-0]", &info, i64, &err) == DTX_PARSE_OK && i64[0] == 0 &&
+		   info.dtype == DTX_INT64, "-0 integer is 0");
+	tap_ok(parse("[1e-45]", &info, f, &err) == DTX_PARSE_OK && f[0] == 0x1p-149f,
+		   "1e-45 rounds to the smallest float32 denormal");
+	tap_ok(parse("[1e-50]", &info, f, &err) == DTX_PARSE_OK && f[0] == 0,
+		   "1e-50 underflows to zero in float32");
+	tap_ok(parse("[1.17549435e-38,1e-40]", &info, f, &err) == DTX_PARSE_OK &&
+		   f[0] == 1.17549435e-38f && f[1] > 0 && fpclassify(f[1]) == FP_SUBNORMAL,
+		   "normal min and denormal float32");
+	tap_ok(parse("[3.4028235e38]", &info, f, &err) == DTX_PARSE_OK && f[0] == 3.4028235e38f,
+		   "float32 max");
+	tap_ok(parse("[inf,-Infinity,NaN,+inf]", &info, f, &err) == DTX_PARSE_OK &&
+		   isinf(f[0]) && f[0] > 0 && isinf(f[1]) && f[1] < 0 && isnan(f[2]) && isinf(f[3]),
+		   "inf, -Infinity, NaN");
+	tap_ok(parse("nan", &info, f, &err) == DTX_PARSE_OK && info.ndim == 0 && isnan(f[0]),
+		   "bare nan is rank-0 float32");
+	tap_ok(parse("[9223372036854775807,-9223372036854775808]", &info, i64, &err) == DTX_PARSE_OK &&
+		   i64[0] == INT64_MAX && i64[1] == INT64_MIN, "int64 extremes");
+	tap_ok(parse("[.5,1.,+2]", &info, f, &err) == DTX_PARSE_OK &&
+		   f[0] == 0.5f && f[1] == 1.0f && f[2] == 2.0f, ".5, 1. and +2");
+
+	/* a 1000-digit number: strtod rounds it correctly */
+	strcpy(longnum, "float64:[0.");
+	for (int i = 0; i < 1000; i++)
+		strcat(longnum, "3");
+	strcat(longnum, "]");
+	tap_ok(parse(longnum, &info, dd, &err) == DTX_PARSE_OK && dd[0] == 1.0 / 3.0,
+		   "1000-digit number reads as the nearest double");
+	memset(longnum, 0, sizeof(longnum));
+	strcpy(longnum, "[1");
+	for (int i = 0; i < 400; i++)
+		strcat(longnum, "0");
+	strcat(longnum, "]");
+	expect_code(longnum, DTX_PARSE_RANGE, "401-digit integer into int64");
+}
+
+/* exact digits kept for a later float64 conversion */
+static void
+test_exact(void)
+{
+	DtxParseInfo info;
+	DtxParseError err;
+	float		f[4];
+	double		ex[4];
+	int			needed;
+
+	dtx_parse_scan("[0.1,0.5]", &info, &err);
+	tap_ok(dtx_parse_fill("[0.1,0.5]", &info, DTX_FLOAT32, f, ex, &needed, &err) == DTX_PARSE_OK &&
+		   needed && ex[0] == 0.1 && f[0] == 0.1f && ex[1] == 0.5, "0.1 needs its exact digits");
+	dtx_parse_scan("[0.5,0.25]", &info, &err);
+	dtx_parse_fill("[0.5,0.25]", &info, DTX_FLOAT32, f, ex, &needed, &err);
+	tap_ok(!needed, "0.5 and 0.25 are exact in float32");
+	dtx_parse_scan("[16777217, 0.5]", &info, &err);
+	dtx_parse_fill("[16777217, 0.5]", &info, DTX_FLOAT32, f, ex, &needed, &err);
+	tap_ok(needed && ex[0] == 16777217.0 && f[0] == 16777216.0f,
+		   "2^24+1 is not a float32: exact digits kept");
+	dtx_parse_scan("[nan]", &info, &err);
+	dtx_parse_fill("[nan]", &info, DTX_FLOAT32, f, ex, &needed, &err);
+	tap_ok(!needed, "nan needs no exact digits");
+
+	/* typmod-known targets read digits straight in */
+	dtx_parse_scan("[1.9,-1.9]", &info, &err);
+	{
+		int64_t		i[2];
+		int32_t		j[2];
+
+		tap_ok(dtx_parse_fill("[1.9,-1.9]", &info, DTX_INT64, i, NULL, NULL, &err) == DTX_PARSE_OK &&
+			   i[0] == 1 && i[1] == -1, "float to int64 truncates toward zero");
+		tap_ok(dtx_parse_fill("[1.9,-1.9]", &info, DTX_INT32, j, NULL, NULL, &err) == DTX_PARSE_OK &&
+			   j[0] == 1 && j[1] == -1, "float to int32 truncates toward zero");
+	}
+	dtx_parse_scan("[nan]", &info, &err);
+	{
+		int64_t		i[1];
+
+		tap_ok(dtx_parse_fill("[nan]", &info, DTX_INT64, i, NULL, NULL, &err) == DTX_PARSE_RANGE,
+			   "nan to int64 is out of range");
+	}
+	dtx_parse_scan("[9.3e18]", &info, &err);
+	{
+		int64_t		i[1];
+
+		tap_ok(dtx_parse_fill("[9.3e18]", &info, DTX_INT64, i, NULL, NULL, &err) == DTX_PARSE_RANGE,
+			   "9.3e18 to int64 is out of range");
+	}
+}
+
+/* deep nesting and a long flat literal, without recursion */
+static void
+test_big(void)
+{
+	DtxParseInfo info;
+	DtxParseError err;
+	size_t		n = 100000;
+	char	   *s = malloc(n * 2 + 8);
+	char	   *deep = malloc(2000001);
+	size_t		p = 0;
+
+	s[p++] = '[';
+	for (size_t i = 0; i < n; i++)
+	{
+		s[p++] = '7';
+		s[p++] = i + 1 < n ? ',' : ']';
+	}
+	s[p] = 0;
+	tap_ok(dtx_parse_scan(s, &info, &err) == DTX_PARSE_OK && info.numel == (int64_t) n,
+		   "100000 elements");
+	memset(deep, '[', 1000000);
+	memset(deep + 1000000, ']', 1000000);
+	deep[2000000] = 0;
+	tap_ok(dtx_parse_scan(deep, &info, &err) == DTX_PARSE_TOO_DEEP && err.pos == 17,
+		   "a million open brackets stop at depth 17");
+	free(s);
+	free(deep);
+}
+
+int
+main(void)
+{
+	test_shapes();
+	test_errors();
+	test_numbers();
+	test_exact();
+	test_big();
+	return tap_done();
+}
