@@ -10,13 +10,13 @@ DATA_built = sql/$(EXTENSION)--$(EXTVERSION).sql
 DATA = $(wildcard sql/$(EXTENSION)--*--*.sql)
 
 # pg_regress inputs are sql/*.sql minus the install scripts
-REGRESS = $(sort $(filter-out $(EXTENSION)--% $(EXTENSION),$(basename $(notdir $(wildcard sql/*.sql)))))
+REGRESS = setup $(sort $(filter-out setup $(EXTENSION)--% $(EXTENSION),$(basename $(notdir $(wildcard sql/*.sql)))))
 REGRESS_OPTS = --load-extension=$(EXTENSION)
 EXTRA_CLEAN = $(DATA_built) test/unit/build
 
 # No -march=native: the kernels pick their SIMD code at run time.
 PG_CFLAGS = -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wno-sign-compare \
-	-Wno-missing-field-initializers -fno-fast-math
+	-Wno-missing-field-initializers -Wno-declaration-after-statement -fno-fast-math
 PG_CPPFLAGS = -Isrc -Isrc/core
 
 PKG_CONFIG ?= pkg-config

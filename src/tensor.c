@@ -147,7 +147,7 @@ Tensor *
 TensorConvert(const Tensor *t, int dtype)
 {
 	const double *exact = TensorExact(t);
-	int64		dims[TENSOR_MAX_NDIM];
+	int64		dims[TENSOR_MAX_NDIM] = {0};
 	int64		bad = -1;
 	Tensor	   *r;
 	DtxStatus	st;

@@ -7,7 +7,9 @@
  * would not infer it: float64 and int32 always, int64 when it holds no
  * element.  float32 numbers always carry a decimal point or an exponent
  * ("1.0", "1e+20"), so untagged float text re-reads as float32, and int64
- * text is plain integers, as pgvector users write them.
+ * text is plain integers, as pgvector users write them.  An empty tensor
+ * whose brackets cannot show its shape carries it in the prefix:
+ * "float32(0,5):[]".
  */
 #include "postgres.h"
 
@@ -69,6 +71,13 @@ ReportParseError(const char *s, const DtxParseError *err)
 					 errdetail("Unknown dtype \"%.*s\".",
 							   (int) Min(err->tok_len, 64), s + err->tok_start),
 					 errhint("Known dtypes are float32, float64, int32 and int64.")));
+			break;
+		case DTX_PARSE_SHAPE:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+					 errmsg("invalid input syntax for type tensor: \"%s\"", QuoteLiteral(s)),
+					 errdetail("The shape written before the colon does not match the value."),
+					 errhint("A shape is written only for an empty tensor, as in \"float32(0,5):[]\".")));
 			break;
 		case DTX_PARSE_RAGGED:
 			ereport(ERROR,
@@ -207,6 +216,16 @@ WriteLevel(char *p, const Tensor *t, int level, int64 *elem)
 	return p;
 }
 
+/* brackets show the dims up to the first zero one: (0,5) prints as "[]" */
+static bool
+NeedsShape(const Tensor *t)
+{
+	for (int k = 0; k < t->ndim - 1; k++)
+		if (t->dims[k] == 0)
+			return true;
+	return false;
+}
+
 static bool
 NeedsTag(const Tensor *t)
 {
@@ -238,13 +257,21 @@ tensor_out(PG_FUNCTION_ARGS)
 		brackets += 3 * outer;
 		outer *= (uint64) t->dims[k];
 	}
-	size = (uint64) TensorNumel(t) * ElemTextMax(t->dtype) + brackets + 16;
+	size = (uint64) TensorNumel(t) * ElemTextMax(t->dtype) + brackets + 16 +
+		TENSOR_MAX_NDIM * 12;
 	if (size > MaxAllocSize)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("tensor text would exceed %zu bytes", (size_t) MaxAllocSize)));
 	p = buf = palloc(size);
-	if (NeedsTag(t))
+	if (NeedsShape(t))
+	{
+		p += sprintf(p, "%s(", TensorDtypeName(t->dtype));
+		for (int k = 0; k < t->ndim; k++)
+			p += sprintf(p, k ? ",%d" : "%d", t->dims[k]);
+		p += sprintf(p, "):");
+	}
+	else if (NeedsTag(t))
 		p += sprintf(p, "%s:", TensorDtypeName(t->dtype));
 	p = WriteLevel(p, t, 0, &elem);
 	*p = '\0';

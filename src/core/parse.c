@@ -172,17 +172,22 @@ fail_ragged(DtxParseError *err, const char *s, int64_t at, int depth,
 }
 
 /*
- * An optional "dtype:" tag.  Returns the offset where the value starts, or
- * -1 after filling *err.
+ * An optional tag: "dtype:" or, for an empty tensor whose brackets cannot
+ * show its shape (such as (0,5), printed "[]"), "dtype(0,5):".  Returns
+ * the offset where the value starts, or -1 after filling *err.  With a
+ * shape, *shape_ndim is its rank and shape[] its dims, else *shape_ndim
+ * is -1.
  */
 static int64_t
-scan_tag(const char *s, int *tag, DtxParseError *err)
+scan_tag(const char *s, int *tag, int *shape_ndim, int64_t *shape,
+		 DtxParseError *err)
 {
 	int64_t		i = 0,
 				name_start,
 				name_len;
 
 	*tag = DTX_INVALID;
+	*shape_ndim = -1;
 	while (is_space(s[i]))
 		i++;
 	if (!isalpha((unsigned char) s[i]))
@@ -193,6 +198,50 @@ scan_tag(const char *s, int *tag, DtxParseError *err)
 	name_len = i - name_start;
 	while (is_space(s[i]))
 		i++;
+	if (s[i] == '(')
+	{
+		int			n = 0;
+
+		i++;
+		while (is_space(s[i]))
+			i++;
+		while (s[i] != ')')
+		{
+			int64_t		d = 0;
+
+			if (n > 0)
+			{
+				if (s[i] != ',')
+					return fail_at(err, s, i), -1;
+				i++;
+				while (is_space(s[i]))
+					i++;
+			}
+			if (!isdigit((unsigned char) s[i]))
+				return fail_at(err, s, i), -1;
+			while (isdigit((unsigned char) s[i]))
+			{
+				d = d * 10 + (s[i++] - '0');
+				if (d > INT32_MAX)
+					return fail_at(err, s, i - 1), -1;
+			}
+			if (n == DTX_MAX_NDIM)
+			{
+				fail_at(err, s, i - 1);
+				err->code = DTX_PARSE_TOO_DEEP;
+				return -1;
+			}
+			shape[n++] = d;
+			while (is_space(s[i]))
+				i++;
+		}
+		*shape_ndim = n;
+		i++;
+		while (is_space(s[i]))
+			i++;
+		if (s[i] != ':')
+			return fail_at(err, s, i), -1;
+	}
 	if (s[i] != ':')
 		return 0;				/* no tag: a bare inf or nan, or an error later */
 	*tag = dtx_dtype_from_name(s + name_start, (size_t) name_len);
@@ -218,12 +267,14 @@ dtx_parse_scan(const char *s, DtxParseInfo *info, DtxParseError *err)
 	int			expect_value = 1;	/* after '[' or ',' (or at the start) */
 	int			after_open = 0; /* just after '[': ']' is allowed */
 	int64_t		pos;
+	int64_t		shape[DTX_MAX_NDIM];
+	int			shape_ndim;
 	Tok			t;
 
 	memset(info, 0, sizeof(*info));
 	for (int k = 0; k < DTX_MAX_NDIM; k++)
 		info->dims[k] = -1;
-	pos = scan_tag(s, &info->tag_dtype, err);
+	pos = scan_tag(s, &info->tag_dtype, &shape_ndim, shape, err);
 	if (pos < 0)
 		return err->code;
 
@@ -303,6 +354,33 @@ dtx_parse_scan(const char *s, DtxParseInfo *info, DtxParseError *err)
 		}
 	}
 
+	if (shape_ndim >= 0)
+	{
+		/*
+		 * A written shape must agree with the brackets, which show the dims
+		 * up to the first zero one, and hold no element.
+		 */
+		int64_t		numel = 1,
+					value_numel = 1;
+
+		for (int k = 0; k < shape_ndim; k++)
+			numel *= shape[k] ? 1 : 0;
+		for (int k = 0; k < rank; k++)
+			value_numel *= info->dims[k] ? 1 : 0;
+		int			bad = numel != 0 || value_numel != 0 || rank > shape_ndim;
+
+		for (int k = 0; k < rank && !bad; k++)
+			bad = info->dims[k] != shape[k];
+		if (bad)
+		{
+			fail_at(err, s, 0);
+			err->code = DTX_PARSE_SHAPE;
+			return DTX_PARSE_SHAPE;
+		}
+		for (int k = 0; k < shape_ndim; k++)
+			info->dims[k] = shape[k];
+		rank = shape_ndim;
+	}
 	info->ndim = rank;
 	info->numel = 1;
 	for (int k = 0; k < rank; k++)
@@ -351,14 +429,16 @@ dtx_parse_fill(const char *s, const DtxParseInfo *info, int dtype,
 			   void *data, double *exact, int *exact_needed,
 			   DtxParseError *err)
 {
-	int			tag;
+	int			tag,
+				shape_ndim;
+	int64_t		shape[DTX_MAX_NDIM];
 	int64_t		pos;
 	int64_t		i = 0;
 	Tok			t;
 
 	if (exact_needed)
 		*exact_needed = 0;
-	pos = scan_tag(s, &tag, err);
+	pos = scan_tag(s, &tag, &shape_ndim, shape, err);
 	if (pos < 0)
 		return err->code;
 	while (i < info->numel)

@@ -30,7 +30,8 @@ typedef enum DtxParseCode
 	DTX_PARSE_RAGGED,			/* sub-arrays of different lengths or depths */
 	DTX_PARSE_BAD_DTYPE,		/* unknown dtype tag */
 	DTX_PARSE_TOO_DEEP,			/* rank above DTX_MAX_NDIM */
-	DTX_PARSE_RANGE				/* a number outside the dtype's range */
+	DTX_PARSE_RANGE,			/* a number outside the dtype's range */
+	DTX_PARSE_SHAPE				/* a written shape that the value does not have */
 } DtxParseCode;
 
 typedef struct DtxParseError

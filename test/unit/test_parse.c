@@ -61,6 +61,10 @@ test_shapes(void)
 		   info.dtype == DTX_INT64 && info.numel == 0, "empty int64 via tag");
 	tap_ok(parse("float:[1]", &info, d, &err) == DTX_PARSE_OK &&
 		   info.dtype == DTX_FLOAT32 && ((float *) d)[0] == 1.0f, "alias tag float");
+	tap_ok(parse("float32(0,5):[]", &info, d, &err) == DTX_PARSE_OK && info.ndim == 2 &&
+		   info.dims[0] == 0 && info.dims[1] == 5 && info.numel == 0, "shape prefix (0,5)");
+	tap_ok(parse("int32 ( 2 , 0 , 3 ) : [[],[]]", &info, d, &err) == DTX_PARSE_OK &&
+		   info.ndim == 3 && info.dims[2] == 3 && info.dtype == DTX_INT32, "shape prefix (2,0,3)");
 	tap_ok(parse("[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]", &info, d, &err) == DTX_PARSE_OK &&
 		   info.ndim == 16, "rank 16 is allowed");
 }
@@ -91,6 +95,13 @@ test_errors(void)
 	expect_code("[infinit]", DTX_PARSE_SYNTAX, "misspelt infinity");
 	expect_code("1 2", DTX_PARSE_SYNTAX, "two scalars");
 	expect_code("bogus:[1]", DTX_PARSE_BAD_DTYPE, "unknown tag");
+	expect_code("float32(0,5):[1]", DTX_PARSE_SHAPE, "shape prefix with elements");
+	expect_code("float32(1,5):[]", DTX_PARSE_SHAPE, "shape prefix disagrees with brackets");
+	expect_code("float32(0):5", DTX_PARSE_SHAPE, "shape prefix on a scalar");
+	expect_code("float32(0,5)[]", DTX_PARSE_SYNTAX, "shape prefix without colon");
+	expect_code("float32(0,x):[]", DTX_PARSE_SYNTAX, "bad shape prefix");
+	expect_code("float32(-1):[]", DTX_PARSE_SYNTAX, "negative shape prefix");
+	expect_code("float32(0,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1):[]", DTX_PARSE_TOO_DEEP, "shape prefix rank 17");
 	expect_code("float16:[1]", DTX_PARSE_BAD_DTYPE, "planned dtype not yet supported");
 	expect_code("[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]", DTX_PARSE_TOO_DEEP, "rank 17");
 	expect_code("[1e39]", DTX_PARSE_RANGE, "1e39 into float32");

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Installs what dotext builds and tests with, from Debian 12's archive.
+# Run as root (or through sudo).
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends \
+	postgresql-15 postgresql-server-dev-15 libopenblas-dev \
+	gcc make pkg-config clang libclang-rt-14-dev ca-certificates

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# pg_dump and restore keep every tensor of every dtype bit for bit, the
+# column modifiers included; compared value by value through tensor_send.
+# Expects the environment of test/pgcluster.sh (PGHOST, PGPORT, PGUSER).
+set -euo pipefail
+PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
+n=0
+ok() { n=$((n + 1)); if eval "$2"; then echo "ok $n - $1"; else echo "not ok $n - $1"; fi; }
+
+psql -qX -v ON_ERROR_STOP=1 -d postgres -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS dr_src" -c "DROP DATABASE IF EXISTS dr_dst" \
+	-c "CREATE DATABASE dr_src" -c "CREATE DATABASE dr_dst"
+psql -qX -v ON_ERROR_STOP=1 -d dr_src <<'SQL'
+CREATE EXTENSION dotext;
+CREATE TABLE t (id int PRIMARY KEY, v tensor, v64 tensor(float64), v32 tensor(int32));
+INSERT INTO t (id, v) VALUES
+  (1, '[0.1, -2.5e-30, 3.4028235e38, 1e-45, -0.0, nan, inf, -inf]'),
+  (2, 'float64:[0.1, 1.7976931348623157e308, 5e-324, -0.0, nan, -inf]'),
+  (3, 'int32:[2147483647, -2147483648, 0]'),
+  (4, '[9223372036854775807, -9223372036854775808]'),
+  (5, '3.25'), (6, 'int64:7'),
+  (7, '[[[1.5,2],[3,4]],[[5,6],[7,8]]]'),
+  (8, '[]'), (9, 'int64:[]'), (10, 'float64:[[],[]]'), (11, 'int32:[[[]]]');
+INSERT INTO t (id, v64, v32) VALUES (12, '[0.1, 0.7]', '[1, -1]');
+INSERT INTO t (id, v) SELECT 100 + g, ARRAY[random(), random(), g]::float8[]::tensor FROM generate_series(1, 50) g;
+INSERT INTO t (id, v) SELECT 200 + g, ARRAY[random()::real, -g]::real[]::tensor FROM generate_series(1, 50) g;
+SQL
+"$PG_BIN/pg_dump" -Fc -d dr_src -f "$PGHOST/dr.dump"
+"$PG_BIN/pg_restore" -d dr_dst "$PGHOST/dr.dump"
+"$PG_BIN/pg_dump" -d dr_src -f "$PGHOST/dr.sql"
+
+ok "pg_dump writes the modifier as tensor(float64)" "grep -q 'v64 public.tensor(float64)' '$PGHOST/dr.sql'"
+# compare through a text export of the bytes, since the databases differ
+q="SELECT id, coalesce(encode(tensor_send(v),'hex'),'-'), coalesce(encode(tensor_send(v64),'hex'),'-'), coalesce(encode(tensor_send(v32),'hex'),'-'), format_type(atttypid, atttypmod) FROM t, pg_attribute WHERE attrelid = 't'::regclass AND attname = 'v64' ORDER BY id"
+psql -qXAt -d dr_src -c "$q" >"$PGHOST/src.txt"
+psql -qXAt -d dr_dst -c "$q" >"$PGHOST/dst.txt"
+ok "every value restored bit for bit ($(wc -l <"$PGHOST/src.txt") rows)" "cmp -s '$PGHOST/src.txt' '$PGHOST/dst.txt' && [ \$(wc -l <'$PGHOST/src.txt') = 112 ]"
+dtypes=$(psql -qXAt -d dr_dst -c "SELECT string_agg(dtype(v) || ':' || array_to_string(shape(v), 'x'), ' ' ORDER BY id) FROM t WHERE id <= 11")
+ok "dtypes and shapes survive" "[ '$dtypes' = 'float32:8 float64:6 int32:3 int64:2 float32: int64: float32:2x2x2 float32:0 int64:0 float64:2x0 int32:1x1x0' ]"
+ok "float64 column keeps 0.1 exactly" "[ \"\$(psql -qXAt -d dr_dst -c 'SELECT tensor_to_float8(v64) = ARRAY[0.1::float8, 0.7] FROM t WHERE id = 12')\" = t ]"
+# plain-SQL dump restores too
+psql -qX -d postgres -c "DROP DATABASE dr_dst" -c "CREATE DATABASE dr_dst"
+psql -qX -v ON_ERROR_STOP=1 -d dr_dst -f "$PGHOST/dr.sql" >/dev/null
+psql -qXAt -d dr_dst -c "$q" >"$PGHOST/dst2.txt"
+ok "plain SQL dump restores bit for bit" "cmp -s '$PGHOST/src.txt' '$PGHOST/dst2.txt'"
+psql -qX -d postgres -c "DROP DATABASE dr_src" -c "DROP DATABASE dr_dst"
