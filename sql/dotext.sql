@@ -116,3 +116,83 @@ CREATE OPERATOR = (LEFTARG = tensor, RIGHTARG = tensor, PROCEDURE = tensor_eq,
 	COMMUTATOR = =, NEGATOR = <>, RESTRICT = eqsel, JOIN = eqjoinsel);
 CREATE OPERATOR <> (LEFTARG = tensor, RIGHTARG = tensor, PROCEDURE = tensor_ne,
 	COMMUTATOR = <>, NEGATOR = =, RESTRICT = neqsel, JOIN = neqjoinsel);
+
+-- dot products
+
+CREATE FUNCTION dot(a tensor, b tensor) RETURNS double precision
+	AS 'MODULE_PATHNAME', 'tensor_dot' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION dot(tensor, tensor) IS 'torch.dot: inner product of two 1-D tensors of one length and dtype';
+
+CREATE FUNCTION rowdot(a tensor, b tensor) RETURNS tensor
+	AS 'MODULE_PATHNAME', 'tensor_rowdot' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION rowdot(tensor, tensor) IS '(a * b).sum(-1) with NumPy broadcasting of the leading dimensions; dtype kept';
+
+CREATE FUNCTION axis_dot(a tensor, b tensor, axes integer[], normalize boolean DEFAULT false) RETURNS tensor
+	AS 'MODULE_PATHNAME', 'tensor_axis_dot_array' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION axis_dot(a tensor, b tensor, axis integer, normalize boolean DEFAULT false) RETURNS tensor
+	AS 'MODULE_PATHNAME', 'tensor_axis_dot_int' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION axis_dot(a tensor, b tensor, axes text, normalize boolean DEFAULT false) RETURNS tensor
+	AS 'MODULE_PATHNAME', 'tensor_axis_dot_text' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION axis_dot(tensor, tensor, integer[], boolean) IS 'tf.keras.layers.Dot(axes=(axes[1], axes[2]), normalize): dim 0 is the batch';
+COMMENT ON FUNCTION axis_dot(tensor, tensor, integer, boolean) IS 'tf.keras.layers.Dot(axes=axis, normalize): dim 0 is the batch';
+COMMENT ON FUNCTION axis_dot(tensor, tensor, text, boolean) IS 'tf.keras.layers.Dot with axes written ''1'', ''{1,2}'' or ''(1,2)''';
+
+CREATE FUNCTION cosine_similarity(a tensor, b tensor) RETURNS double precision
+	AS 'MODULE_PATHNAME', 'tensor_cosine_similarity' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cosine_similarity(tensor, tensor) IS 'dot(a,b) / (max(|a|,1e-8) * max(|b|,1e-8)) of two 1-D tensors, as torch';
+
+CREATE FUNCTION rowcosine(a tensor, b tensor) RETURNS tensor
+	AS 'MODULE_PATHNAME', 'tensor_rowcosine' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION rowcosine(tensor, tensor) IS 'row-wise cosine similarity, broadcasting as rowdot; float32 for float32 inputs, float64 otherwise';
+
+CREATE FUNCTION norm(t tensor) RETURNS double precision
+	AS 'MODULE_PATHNAME', 'tensor_norm' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION norm(tensor) IS 'L2 norm over all elements';
+
+-- ranking operators, spelt as pgvector's
+
+CREATE FUNCTION tensor_negative_dot(a tensor, b tensor) RETURNS double precision
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION tensor_cosine_distance(a tensor, b tensor) RETURNS double precision
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION tensor_negative_dot(tensor, tensor) IS '-dot(a, b), the <#> operator';
+COMMENT ON FUNCTION tensor_cosine_distance(tensor, tensor) IS '1 - cosine_similarity(a, b), the <=> operator';
+CREATE OPERATOR <#> (LEFTARG = tensor, RIGHTARG = tensor, PROCEDURE = tensor_negative_dot, COMMUTATOR = <#>);
+CREATE OPERATOR <=> (LEFTARG = tensor, RIGHTARG = tensor, PROCEDURE = tensor_cosine_distance, COMMUTATOR = <=>);
+COMMENT ON OPERATOR <#> (tensor, tensor) IS 'negative dot product, for ORDER BY ... LIMIT k';
+COMMENT ON OPERATOR <=> (tensor, tensor) IS 'cosine distance, for ORDER BY ... LIMIT k';
+
+-- ranking many rows at once
+
+CREATE FUNCTION tensor_topk_transfn(internal, tensor, bigint, tensor, integer) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION tensor_topk_finalfn(internal) RETURNS bigint[]
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION tensor_topk_transfn(internal, tensor, bigint, tensor, integer) IS 'transition function of topk';
+COMMENT ON FUNCTION tensor_topk_finalfn(internal) IS 'final function of topk';
+CREATE AGGREGATE topk(emb tensor, id bigint, queries tensor, k integer) (
+	SFUNC = tensor_topk_transfn,
+	STYPE = internal,
+	FINALFUNC = tensor_topk_finalfn,
+	FINALFUNC_MODIFY = READ_WRITE,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE topk(tensor, bigint, tensor, integer) IS 'ids of the k rows with the largest dot product with each of Q queries, best first, as a (Q,k) bigint[]; a (B,D) row stands for ids id .. id+B-1';
+
+CREATE FUNCTION tensor_stack_transfn(internal, tensor) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION tensor_stack_finalfn(internal) RETURNS tensor
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION tensor_stack_transfn(internal, tensor) IS 'transition function of stack';
+COMMENT ON FUNCTION tensor_stack_finalfn(internal) IS 'final function of stack';
+CREATE AGGREGATE stack(t tensor) (
+	SFUNC = tensor_stack_transfn,
+	STYPE = internal,
+	FINALFUNC = tensor_stack_finalfn,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE stack(tensor) IS 'torch.stack: same-shaped tensors as one tensor of rank k+1, in aggregate order';
+
+CREATE FUNCTION maxsim(doc tensor, query tensor) RETURNS double precision
+	AS 'MODULE_PATHNAME', 'tensor_maxsim' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION maxsim(tensor, tensor) IS 'ColBERT late interaction: sum over query rows of the max over document rows of their dot';

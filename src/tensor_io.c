@@ -23,6 +23,7 @@
 #include "utils/builtins.h"
 #include "utils/memutils.h"
 
+#include "binary.h"
 #include "kernels.h"
 #include "parse.h"
 #include "tensor.h"
@@ -279,85 +280,60 @@ tensor_out(PG_FUNCTION_ARGS)
 }
 
 /*
- * Binary form: uint8 ndim, uint8 dtype, uint16 flags (zero), int32 dims,
- * then the elements in network byte order.  The exact-digits trailer is
- * text-input state and never travels.
+ * Binary form (src/core/binary.h): uint8 ndim, uint8 dtype, uint16 flags
+ * (zero), int32 dims, then the elements in network byte order.  The
+ * exact-digits trailer is text-input state and never travels.  The
+ * decoder checks everything the text path checks; NaN and inf are valid
+ * floats in both.
  */
 Datum
 tensor_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
 	int32		typmod = PG_GETARG_INT32(2);
-	int			ndim,
-				dtype,
-				flags;
-	int64		dims[TENSOR_MAX_NDIM];
-	int64		numel;
+	DtxBinHeader h;
 	Tensor	   *t;
 
-	if (buf->len - buf->cursor < 4)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("tensor binary header is truncated")));
-	ndim = pq_getmsgbyte(buf);
-	dtype = pq_getmsgbyte(buf);
-	flags = pq_getmsgint(buf, 2);
-	if (ndim > TENSOR_MAX_NDIM)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("tensor rank %d exceeds the maximum of %d", ndim, TENSOR_MAX_NDIM)));
-	if (!dtx_dtype_supported(dtype))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid dtype code %d in tensor binary data", dtype)));
-	if (flags != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("reserved flags 0x%04x are set in tensor binary data", flags)));
-	if (buf->len - buf->cursor < 4 * ndim)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("tensor binary dimensions are truncated")));
-	for (int k = 0; k < ndim; k++)
+	switch (dtx_bin_decode_header((const unsigned char *) buf->data + buf->cursor,
+								  buf->len - buf->cursor, MaxAllocSize, &h))
 	{
-		dims[k] = (int32) pq_getmsgint(buf, 4);
-		if (dims[k] < 0)
+		case DTX_BIN_OK:
+			break;
+		case DTX_BIN_RANK:
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("tensor rank %d exceeds the maximum of %d", h.ndim, TENSOR_MAX_NDIM)));
+			break;
+		case DTX_BIN_TOO_LARGE:
+			TensorReportTooLarge();
+			break;
+		case DTX_BIN_DTYPE:
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-					 errmsg("negative dimension %lld in tensor binary data",
-							(long long) dims[k])));
+					 errmsg("invalid dtype code %d in tensor binary data", h.dtype)));
+			break;
+		case DTX_BIN_FLAGS:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+					 errmsg("reserved flags 0x%04x are set in tensor binary data", h.flags)));
+			break;
+		case DTX_BIN_NEGDIM:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+					 errmsg("negative dimension in tensor binary data")));
+			break;
+		case DTX_BIN_TRUNCATED:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+					 errmsg("tensor binary data is truncated"),
+					 errdetail("%d bytes remain in the message.", buf->len - buf->cursor)));
+			break;
 	}
-	/* sizes are checked (54000) before anything is allocated */
-	t = InitTensor(dtype, ndim, dims);
-	numel = TensorNumel(t);
-	if ((uint64) (buf->len - buf->cursor) < (uint64) numel * dtx_elem_size(dtype))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("tensor binary data is truncated"),
-				 errdetail("Shape %s of %s needs %llu bytes, %d remain.",
-						   ShapeString(ndim, dims), TensorDtypeName(dtype),
-						   (unsigned long long) numel * dtx_elem_size(dtype),
-						   buf->len - buf->cursor)));
-	for (int64 i = 0; i < numel; i++)
-	{
-		void	   *d = TensorData(t);
-
-		switch (dtype)
-		{
-			case DTX_FLOAT32:
-				((float4 *) d)[i] = pq_getmsgfloat4(buf);
-				break;
-			case DTX_FLOAT64:
-				((float8 *) d)[i] = pq_getmsgfloat8(buf);
-				break;
-			case DTX_INT32:
-				((int32 *) d)[i] = (int32) pq_getmsgint(buf, 4);
-				break;
-			default:
-				((int64 *) d)[i] = pq_getmsgint64(buf);
-				break;
-		}
-	}
+	/* sizes were checked (54000) before anything is allocated */
+	t = InitTensor(h.dtype, h.ndim, h.dims);
+	dtx_bin_decode_data((const unsigned char *) buf->data + buf->cursor + h.data_offset,
+						h.dtype, h.numel, TensorData(t));
+	buf->cursor += h.data_offset + h.data_bytes;
 	if (typmod >= 0)
 		t = TensorConvert(t, DtypeFromTypmod(typmod));
 	PG_RETURN_TENSOR_P(t);
@@ -367,35 +343,20 @@ Datum
 tensor_send(PG_FUNCTION_ARGS)
 {
 	Tensor	   *t = PG_GETARG_TENSOR_P(0);
-	const void *d = TensorData(t);
 	int64		numel = TensorNumel(t);
+	size_t		nbytes = numel * TensorElemSize(t);
 	StringInfoData buf;
 
 	pq_begintypsend(&buf);
-	enlargeStringInfo(&buf, 4 + 4 * t->ndim + numel * TensorElemSize(t));
 	pq_sendbyte(&buf, t->ndim);
 	pq_sendbyte(&buf, t->dtype);
 	pq_sendint16(&buf, 0);
 	for (int k = 0; k < t->ndim; k++)
 		pq_sendint32(&buf, t->dims[k]);
-	for (int64 i = 0; i < numel; i++)
-	{
-		switch (t->dtype)
-		{
-			case DTX_FLOAT32:
-				pq_sendfloat4(&buf, ((const float4 *) d)[i]);
-				break;
-			case DTX_FLOAT64:
-				pq_sendfloat8(&buf, ((const float8 *) d)[i]);
-				break;
-			case DTX_INT32:
-				pq_sendint32(&buf, ((const int32 *) d)[i]);
-				break;
-			default:
-				pq_sendint64(&buf, ((const int64 *) d)[i]);
-				break;
-		}
-	}
+	enlargeStringInfo(&buf, nbytes);
+	dtx_bin_encode_data(TensorData(t), t->dtype, numel,
+						(unsigned char *) buf.data + buf.len);
+	buf.len += nbytes;
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 

@@ -1,0 +1,406 @@
+/*
+ * tensor_ops.c: dot, rowdot, axis_dot, cosine_similarity, rowcosine, norm
+ * and the ranking operators <#> and <=>.  Each checks its arguments, plans
+ * the shapes with src/core/shape.c and runs a kernel from src/core.  Long
+ * work runs in chunks with a cancel check between them.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "catalog/pg_type.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/memutils.h"
+
+#include "kernels.h"
+#include "shape.h"
+#include "tensor.h"
+
+PG_FUNCTION_INFO_V1(tensor_dot);
+PG_FUNCTION_INFO_V1(tensor_negative_dot);
+PG_FUNCTION_INFO_V1(tensor_cosine_similarity);
+PG_FUNCTION_INFO_V1(tensor_cosine_distance);
+PG_FUNCTION_INFO_V1(tensor_norm);
+PG_FUNCTION_INFO_V1(tensor_rowdot);
+PG_FUNCTION_INFO_V1(tensor_rowcosine);
+PG_FUNCTION_INFO_V1(tensor_axis_dot_int);
+PG_FUNCTION_INFO_V1(tensor_axis_dot_array);
+PG_FUNCTION_INFO_V1(tensor_axis_dot_text);
+
+/* elements per kernel call between two cancel checks (about 4 MB of float32) */
+#define CHUNK_ELEMS (1 << 20)
+
+static void
+ReportOverflow(const char *op, const Tensor *a, const Tensor *b)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+			 errmsg("%s result out of range for dtype %s", op,
+					TensorDtypeName(a->dtype == DTX_INT32 && strcmp(op, "dot") == 0 ?
+									DTX_INT64 : a->dtype)),
+			 errdetail("Inputs have shapes %s and %s.",
+					   TensorShapeString(a), TensorShapeString(b)),
+			 errhint("Convert the inputs to a wider dtype, such as ::tensor(float64).")));
+}
+
+static void
+CheckStatus(DtxStatus st, const char *op, const Tensor *a, const Tensor *b)
+{
+	if (st == DTX_OK)
+		return;
+	if (st == DTX_ERR_OVERFLOW)
+		ReportOverflow(op, a, b);
+	if (st == DTX_ERR_NOMEM)
+		ereport(ERROR,
+				(errcode(ERRCODE_OUT_OF_MEMORY),
+				 errmsg("out of memory in %s", op)));
+	elog(ERROR, "dotext: %s kernel failed with status %d", op, (int) st);
+}
+
+/* dot and cosine_similarity take two rank-1 tensors of one length and dtype */
+static void
+CheckVectors(const char *op, const Tensor *a, const Tensor *b)
+{
+	CheckSameDtype(op, a, b);
+	if (a->ndim != 1 || b->ndim != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("%s requires 1-D tensors, not shapes %s and %s",
+						op, TensorShapeString(a), TensorShapeString(b)),
+				 errhint("Flatten the tensors with flatten(), or use rowdot() for row-wise products.")));
+	if (a->dims[0] != b->dims[0])
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("%s requires tensors of the same length, not shapes %s and %s",
+						op, TensorShapeString(a), TensorShapeString(b))));
+}
+
+static double
+DotOf(Tensor *a, Tensor *b)
+{
+	double		r;
+
+	CheckVectors("dot", a, b);
+	CheckStatus(dtx_dot(a->dtype, TensorData(a), TensorData(b), a->dims[0], &r),
+				"dot", a, b);
+	return r;
+}
+
+Datum
+tensor_dot(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_FLOAT8(DotOf(PG_GETARG_TENSOR_P(0), PG_GETARG_TENSOR_P(1)));
+}
+
+/* a <#> b, as pgvector: ascending order ranks the largest dot first */
+Datum
+tensor_negative_dot(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_FLOAT8(-DotOf(PG_GETARG_TENSOR_P(0), PG_GETARG_TENSOR_P(1)));
+}
+
+/* the one-row case of rowcosine, which works in double for every dtype */
+static double
+CosineOf(Tensor *a, Tensor *b)
+{
+	DtxRowSpec	spec = {0};
+	double		r;
+
+	CheckVectors("cosine_similarity", a, b);
+	spec.n = a->dims[0];
+	if (a->dtype == DTX_FLOAT32)
+	{
+		double		ab,
+					aa,
+					bb;
+
+		/* not through rowcosine, whose float32 output would round */
+		CheckStatus(dtx_dot(a->dtype, TensorData(a), TensorData(b), spec.n, &ab),
+					"cosine_similarity", a, b);
+		dtx_sumsq(a->dtype, TensorData(a), spec.n, &aa);
+		dtx_sumsq(a->dtype, TensorData(b), spec.n, &bb);
+		return ab / (fmax(sqrt(aa), DTX_NORM_EPS) * fmax(sqrt(bb), DTX_NORM_EPS));
+	}
+	CheckStatus(dtx_rowcosine(a->dtype, &spec, TensorData(a), TensorData(b), &r, 0, 1),
+				"cosine_similarity", a, b);
+	return r;
+}
+
+Datum
+tensor_cosine_similarity(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_FLOAT8(CosineOf(PG_GETARG_TENSOR_P(0), PG_GETARG_TENSOR_P(1)));
+}
+
+/* a <=> b = 1 - cosine_similarity(a, b) */
+Datum
+tensor_cosine_distance(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_FLOAT8(1.0 - CosineOf(PG_GETARG_TENSOR_P(0), PG_GETARG_TENSOR_P(1)));
+}
+
+Datum
+tensor_norm(PG_FUNCTION_ARGS)
+{
+	Tensor	   *t = PG_GETARG_TENSOR_P(0);
+	double		ss;
+
+	CheckStatus(dtx_sumsq(t->dtype, TensorData(t), TensorNumel(t), &ss), "norm", t, t);
+	PG_RETURN_FLOAT8(sqrt(ss));
+}
+
+/* rowdot and rowcosine: plan the broadcast, then run rows in chunks */
+static Tensor *
+RowOp(Tensor *a, Tensor *b, bool cosine)
+{
+	const char *op = cosine ? "rowcosine" : "rowdot";
+	int64		adims[TENSOR_MAX_NDIM],
+				bdims[TENSOR_MAX_NDIM],
+				odims[TENSOR_MAX_NDIM];
+	DtxRowSpec	spec;
+	int			ondim;
+	int			odtype;
+	int64		nrows,
+				step;
+	Tensor	   *r;
+	char	   *out;
+
+	CheckSameDtype(op, a, b);
+	TensorDims64(a, adims);
+	TensorDims64(b, bdims);
+	switch (dtx_rows_plan(a->ndim, adims, b->ndim, bdims, &spec, &ondim, odims))
+	{
+		case DTX_SHAPE_OK:
+			break;
+		case DTX_SHAPE_RANK:
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("%s requires tensors of rank 1 or more, not shapes %s and %s",
+							op, TensorShapeString(a), TensorShapeString(b))));
+			break;
+		default:
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("%s cannot pair shapes %s and %s", op,
+							TensorShapeString(a), TensorShapeString(b)),
+					 errdetail("The last dimensions must be equal and the leading ones must broadcast (equal, or 1)."),
+					 errhint("rowdot(a, b) is (a * b).sum(-1) with NumPy broadcasting: (B,N) pairs with (N) or (B,N).")));
+	}
+	odtype = cosine && a->dtype != DTX_FLOAT32 ? DTX_FLOAT64 : a->dtype;
+	r = InitTensor(odtype, ondim, odims);
+	nrows = TensorNumel(r);
+	out = TensorData(r);
+	step = Max(1, CHUNK_ELEMS / Max(spec.n, 1));
+	for (int64 row0 = 0; row0 < nrows; row0 += step)
+	{
+		int64		n = Min(step, nrows - row0);
+		DtxStatus	st;
+
+		CHECK_FOR_INTERRUPTS();
+		if (cosine)
+			st = dtx_rowcosine(a->dtype, &spec, TensorData(a), TensorData(b),
+							   out + row0 * dtx_elem_size(odtype), row0, n);
+		else
+			st = dtx_rowdot(a->dtype, &spec, TensorData(a), TensorData(b),
+							out + row0 * dtx_elem_size(odtype), row0, n);
+		CheckStatus(st, op, a, b);
+	}
+	return r;
+}
+
+Datum
+tensor_rowdot(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_TENSOR_P(RowOp(PG_GETARG_TENSOR_P(0), PG_GETARG_TENSOR_P(1), false));
+}
+
+Datum
+tensor_rowcosine(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_TENSOR_P(RowOp(PG_GETARG_TENSOR_P(0), PG_GETARG_TENSOR_P(1), true));
+}
+
+/* t's elements with its dims permuted, or t's own data when perm is identity */
+static void *
+PermutedData(Tensor *t, const int *perm)
+{
+	int64		dims[TENSOR_MAX_NDIM];
+	void	   *dst;
+
+	if (dtx_perm_is_identity(t->ndim, perm))
+		return TensorData(t);
+	TensorDims64(t, dims);
+	/* same byte count as t's data, which passed the size checks */
+	dst = palloc_extended(Max(TensorNumel(t) * TensorElemSize(t), 1), MCXT_ALLOC_HUGE);
+	dtx_permute_copy(TensorElemSize(t), t->ndim, dims, perm, TensorData(t), dst);
+	return dst;
+}
+
+/*
+ * Keras Dot(axes=(ax, ay), normalize): dim 0 is the batch, the contracted
+ * axes are made contiguous, then one matrix product per sample.
+ */
+static Tensor *
+AxisDot(Tensor *a, Tensor *b, int64 ax, int64 ay, bool normalize)
+{
+	int64		adims[TENSOR_MAX_NDIM],
+				bdims[TENSOR_MAX_NDIM];
+	DtxAxisPlan plan;
+	DtxShapeCode code = DTX_SHAPE_RANK;
+	Tensor	   *r;
+	int			odtype;
+	void	   *x,
+			   *y;
+	char	   *out;
+	int64		per_batch,
+				step;
+
+	CheckSameDtype("axis_dot", a, b);
+	TensorDims64(a, adims);
+	TensorDims64(b, bdims);
+	if (a->ndim >= 1 && b->ndim >= 1)
+		code = dtx_axis_plan(a->ndim, adims, b->ndim, bdims, ax, ay, &plan);
+	switch (code)
+	{
+		case DTX_SHAPE_OK:
+			break;
+		case DTX_SHAPE_BAD_AXIS:
+		case DTX_SHAPE_RANK:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("axis_dot axes (%lld,%lld) are invalid for shapes %s and %s",
+							(long long) ax, (long long) ay,
+							TensorShapeString(a), TensorShapeString(b)),
+					 errdetail("An axis must lie in [-rank, rank) and must not be 0, the batch axis.")));
+			break;
+		case DTX_SHAPE_TOO_LARGE:
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("axis_dot result of shapes %s and %s would have rank above %d",
+							TensorShapeString(a), TensorShapeString(b), TENSOR_MAX_NDIM)));
+			break;
+		default:
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("axis_dot cannot contract shapes %s and %s along axes (%lld,%lld)",
+							TensorShapeString(a), TensorShapeString(b),
+							(long long) ax, (long long) ay),
+					 errdetail("The batch sizes (dim 0) and the sizes along the two axes must be equal.")));
+	}
+	odtype = normalize && a->dtype != DTX_FLOAT32 ? DTX_FLOAT64 : a->dtype;
+	r = InitTensor(odtype, plan.out_ndim, plan.out_dims);
+	x = PermutedData(a, plan.xperm);
+	y = PermutedData(b, plan.yperm);
+	out = TensorData(r);
+	per_batch = Max(1, plan.M * plan.P + plan.M * plan.K + plan.K * plan.P);
+	step = Max(1, CHUNK_ELEMS / per_batch);
+	for (int64 b0 = 0; b0 < plan.B; b0 += step)
+	{
+		int64		nb = Min(step, plan.B - b0);
+		DtxStatus	st;
+
+		CHECK_FOR_INTERRUPTS();
+		if (normalize)
+			st = dtx_batch_matmul_normalized(a->dtype, plan.M, plan.K, plan.P,
+											 x, y, out, b0, nb);
+		else
+			st = dtx_batch_matmul(a->dtype, plan.M, plan.K, plan.P, x, y, out, b0, nb);
+		CheckStatus(st, "axis_dot", a, b);
+	}
+	return r;
+}
+
+Datum
+tensor_axis_dot_int(PG_FUNCTION_ARGS)
+{
+	int32		axis = PG_GETARG_INT32(2);
+
+	PG_RETURN_TENSOR_P(AxisDot(PG_GETARG_TENSOR_P(0), PG_GETARG_TENSOR_P(1),
+							   axis, axis, PG_GETARG_BOOL(3)));
+}
+
+static void
+ReportBadAxes(const char *given)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("invalid axes \"%s\" for axis_dot", given),
+			 errhint("Give one axis for both tensors, or two: 1, '{1,2}' or '(1,2)'.")));
+}
+
+Datum
+tensor_axis_dot_array(PG_FUNCTION_ARGS)
+{
+	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(2);
+	Datum	   *elems;
+	bool	   *nulls;
+	int			n;
+
+	if (ARR_NDIM(arr) > 1)
+		ReportBadAxes("a multi-dimensional array");
+	deconstruct_array(arr, INT4OID, sizeof(int32), true, TYPALIGN_INT, &elems, &nulls, &n);
+	if (n < 1 || n > 2)
+		ReportBadAxes(psprintf("%d axes", n));
+	for (int k = 0; k < n; k++)
+		if (nulls[k])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("axes must not contain nulls")));
+	PG_RETURN_TENSOR_P(AxisDot(PG_GETARG_TENSOR_P(0), PG_GETARG_TENSOR_P(1),
+							   DatumGetInt32(elems[0]), DatumGetInt32(elems[n - 1]),
+							   PG_GETARG_BOOL(3)));
+}
+
+/* axes as text: "1", "{1,2}", "(1,2)" or "[1,2]", white space allowed */
+Datum
+tensor_axis_dot_text(PG_FUNCTION_ARGS)
+{
+	char	   *s = text_to_cstring(PG_GETARG_TEXT_PP(2));
+	char	   *p = s;
+	long		axes[2];
+	int			n = 0;
+	char		close = 0;
+
+	while (isspace((unsigned char) *p))
+		p++;
+	if (*p == '{' || *p == '(' || *p == '[')
+	{
+		close = *p == '{' ? '}' : *p == '(' ? ')' : ']';
+		p++;
+	}
+	for (;;)
+	{
+		char	   *end;
+
+		while (isspace((unsigned char) *p))
+			p++;
+		errno = 0;
+		axes[n] = strtol(p, &end, 10);
+		if (end == p || errno == ERANGE || axes[n] < PG_INT32_MIN || axes[n] > PG_INT32_MAX)
+			ReportBadAxes(s);
+		n++;
+		p = end;
+		while (isspace((unsigned char) *p))
+			p++;
+		if (*p == ',' && close && n < 2)
+		{
+			p++;
+			continue;
+		}
+		break;
+	}
+	if (close)
+	{
+		if (*p != close)
+			ReportBadAxes(s);
+		p++;
+	}
+	while (isspace((unsigned char) *p))
+		p++;
+	if (*p != '\0')
+		ReportBadAxes(s);
+	PG_RETURN_TENSOR_P(AxisDot(PG_GETARG_TENSOR_P(0), PG_GETARG_TENSOR_P(1),
+							   axes[0], axes[n - 1], PG_GETARG_BOOL(3)));
+}
