@@ -127,11 +127,11 @@ CREATE FUNCTION rowdot(a tensor, b tensor) RETURNS tensor
 	AS 'MODULE_PATHNAME', 'tensor_rowdot' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION rowdot(tensor, tensor) IS '(a * b).sum(-1) with NumPy broadcasting of the leading dimensions; dtype kept';
 
-CREATE FUNCTION axis_dot(a tensor, b tensor, axes integer[], normalize boolean DEFAULT false) RETURNS tensor
+CREATE FUNCTION axis_dot(a tensor, b tensor, axes integer[], "normalize" boolean DEFAULT false) RETURNS tensor
 	AS 'MODULE_PATHNAME', 'tensor_axis_dot_array' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION axis_dot(a tensor, b tensor, axis integer, normalize boolean DEFAULT false) RETURNS tensor
+CREATE FUNCTION axis_dot(a tensor, b tensor, axis integer, "normalize" boolean DEFAULT false) RETURNS tensor
 	AS 'MODULE_PATHNAME', 'tensor_axis_dot_int' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION axis_dot(a tensor, b tensor, axes text, normalize boolean DEFAULT false) RETURNS tensor
+CREATE FUNCTION axis_dot(a tensor, b tensor, axes text, "normalize" boolean DEFAULT false) RETURNS tensor
 	AS 'MODULE_PATHNAME', 'tensor_axis_dot_text' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION axis_dot(tensor, tensor, integer[], boolean) IS 'tf.keras.layers.Dot(axes=(axes[1], axes[2]), normalize): dim 0 is the batch';
 COMMENT ON FUNCTION axis_dot(tensor, tensor, integer, boolean) IS 'tf.keras.layers.Dot(axes=axis, normalize): dim 0 is the batch';
@@ -196,3 +196,9 @@ COMMENT ON AGGREGATE stack(tensor) IS 'torch.stack: same-shaped tensors as one t
 CREATE FUNCTION maxsim(doc tensor, query tensor) RETURNS double precision
 	AS 'MODULE_PATHNAME', 'tensor_maxsim' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION maxsim(tensor, tensor) IS 'ColBERT late interaction: sum over query rows of the max over document rows of their dot';
+
+-- device
+
+CREATE FUNCTION dotext_gpu_info() RETURNS text
+	AS 'MODULE_PATHNAME' LANGUAGE C VOLATILE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION dotext_gpu_info() IS 'the GPU dotext uses, or why it uses none';

@@ -14,6 +14,7 @@
 #include "utils/builtins.h"
 #include "utils/memutils.h"
 
+#include "device.h"
 #include "kernels.h"
 #include "shape.h"
 #include "tensor.h"
@@ -69,7 +70,8 @@ CheckVectors(const char *op, const Tensor *a, const Tensor *b)
 				(errcode(ERRCODE_DATA_EXCEPTION),
 				 errmsg("%s requires 1-D tensors, not shapes %s and %s",
 						op, TensorShapeString(a), TensorShapeString(b)),
-				 errhint("Flatten the tensors with flatten(), or use rowdot() for row-wise products.")));
+				 errhint("Flatten the tensors with flatten(), or use %s() for row-wise products.",
+						 strcmp(op, "dot") == 0 ? "rowdot" : "rowcosine")));
 	if (a->dims[0] != b->dims[0])
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
@@ -83,6 +85,7 @@ DotOf(Tensor *a, Tensor *b)
 	double		r;
 
 	CheckVectors("dot", a, b);
+	(void) dotext_use_gpu(a->dims[0]);	/* no GPU kernel is wired in yet: checks the setting */
 	CheckStatus(dtx_dot(a->dtype, TensorData(a), TensorData(b), a->dims[0], &r),
 				"dot", a, b);
 	return r;
@@ -191,6 +194,7 @@ RowOp(Tensor *a, Tensor *b, bool cosine)
 	odtype = cosine && a->dtype != DTX_FLOAT32 ? DTX_FLOAT64 : a->dtype;
 	r = InitTensor(odtype, ondim, odims);
 	nrows = TensorNumel(r);
+	(void) dotext_use_gpu(nrows * spec.n);
 	out = TensorData(r);
 	step = Max(1, CHUNK_ELEMS / Max(spec.n, 1));
 	for (int64 row0 = 0; row0 < nrows; row0 += step)
@@ -291,6 +295,7 @@ AxisDot(Tensor *a, Tensor *b, int64 ax, int64 ay, bool normalize)
 	}
 	odtype = normalize && a->dtype != DTX_FLOAT32 ? DTX_FLOAT64 : a->dtype;
 	r = InitTensor(odtype, plan.out_ndim, plan.out_dims);
+	(void) dotext_use_gpu(plan.B * (plan.M * plan.K + plan.K * plan.P));
 	x = PermutedData(a, plan.xperm);
 	y = PermutedData(b, plan.yperm);
 	out = TensorData(r);

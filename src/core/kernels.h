@@ -25,7 +25,8 @@ typedef enum DtxStatus
 	DTX_ERR_OVERFLOW = 1,		/* integer result out of range of its dtype */
 	DTX_ERR_RANGE = 2,			/* conversion: value out of target range / NaN to int */
 	DTX_ERR_DTYPE = 3,			/* dtype not supported by this kernel */
-	DTX_ERR_NOMEM = 4			/* scratch allocation failed */
+	DTX_ERR_NOMEM = 4,			/* scratch allocation failed */
+	DTX_ERR_EMPTY = 5			/* a max over no element (maxsim of no document row) */
 } DtxStatus;
 
 /* L2 norms are clamped at this before dividing (PyTorch's cosine_similarity) */
@@ -106,5 +107,39 @@ DtxStatus	dtx_convert(int src_dtype, const void *src, int dst_dtype, void *dst,
 /* the same with float64 source values (the parser's exact digits) */
 #define dtx_convert_from_f64(src, dst_dtype, dst, n, bad) \
 	dtx_convert(DTX_FLOAT64, (src), (dst_dtype), (dst), (n), (bad))
+
+/*
+ * Ranking: out (nq x nrows, row-major) = queries (nq x d) @ rows^T, float32.
+ * Through sgemm when OpenBLAS is loaded (float accumulation, about 1e-6
+ * relative), else the double-accumulating dot loops.
+ */
+DtxStatus	dtx_scores_f32(const float *rows, int64_t nrows, const float *queries,
+						   int64_t nq, int64_t d, float *out);
+
+/*
+ * ColBERT late interaction: sum over the nq query rows of the max over the
+ * ndoc document rows of their dot, computed as one matrix product.  ndoc
+ * == 0 is DTX_ERR_EMPTY (a max over nothing); nq == 0 gives 0.  Integers
+ * exact, with overflow detection.
+ */
+DtxStatus	dtx_maxsim(int dtype, const void *doc, int64_t ndoc, const void *q,
+					   int64_t nq, int64_t d, double *out);
+
+/*
+ * A bounded top-k over caller storage: keeps the k largest scores, ties
+ * going to the smaller id, NaN worst (as ORDER BY ... <#> puts NaN last).
+ */
+typedef struct DtxTopK
+{
+	int64_t		k;
+	int64_t		n;				/* entries held, <= k */
+	double	   *score;
+	int64_t    *id;
+} DtxTopK;
+
+void		dtx_topk_init(DtxTopK *t, int64_t k, double *score_buf, int64_t *id_buf);
+void		dtx_topk_push(DtxTopK *t, double score, int64_t id);
+/* leave the entries best first (the heap order is gone afterwards) */
+void		dtx_topk_sorted(DtxTopK *t);
 
 #endif

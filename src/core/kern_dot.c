@@ -1,0 +1,212 @@
+/*
+ * kern_dot.c: dot, sum of squares, rowdot and rowcosine.
+ *
+ * Integers are exact: int32 products are summed in int64, int64 products
+ * in __int128, every addition checked, and the result must fit the dtype
+ * (int64 for a dot of int32, which torch.dot would return as int32 but
+ * which SQL returns as double precision anyway).
+ */
+#include <math.h>
+
+#include "kern_simd.h"
+#include "kernels.h"
+
+static DtxStatus
+dot_i32(const int32_t *a, const int32_t *b, int64_t n, int64_t *out)
+{
+	int64_t		s = 0;
+
+	for (int64_t i = 0; i < n; i++)
+		if (__builtin_add_overflow(s, (int64_t) a[i] * b[i], &s))
+			return DTX_ERR_OVERFLOW;
+	*out = s;
+	return DTX_OK;
+}
+
+static DtxStatus
+dot_i64(const int64_t *a, const int64_t *b, int64_t n, int64_t *out)
+{
+	__int128	s = 0;
+
+	for (int64_t i = 0; i < n; i++)
+		if (__builtin_add_overflow(s, (__int128) a[i] * b[i], &s))
+			return DTX_ERR_OVERFLOW;
+	if (s > INT64_MAX || s < INT64_MIN)
+		return DTX_ERR_OVERFLOW;
+	*out = (int64_t) s;
+	return DTX_OK;
+}
+
+/* a dot computed in double for any dtype (cosine, norms of integers) */
+static double
+dot_as_double(int dtype, const void *a, const void *b, int64_t n)
+{
+	double		s = 0;
+
+	switch (dtype)
+	{
+		case DTX_FLOAT32:
+			return dtx_f32dot(a, b, n);
+		case DTX_FLOAT64:
+			return dtx_f64dot(a, b, n);
+		case DTX_INT32:
+			for (int64_t i = 0; i < n; i++)
+				s += (double) ((const int32_t *) a)[i] * (double) ((const int32_t *) b)[i];
+			return s;
+		default:
+			for (int64_t i = 0; i < n; i++)
+				s += (double) ((const int64_t *) a)[i] * (double) ((const int64_t *) b)[i];
+			return s;
+	}
+}
+
+DtxStatus
+dtx_dot(int dtype, const void *a, const void *b, int64_t n, double *out)
+{
+	int64_t		r;
+	DtxStatus	st;
+
+	dtx_simd_init();
+	switch (dtype)
+	{
+		case DTX_FLOAT32:
+		case DTX_FLOAT64:
+			*out = dot_as_double(dtype, a, b, n);
+			return DTX_OK;
+		case DTX_INT32:
+			st = dot_i32(a, b, n, &r);
+			break;
+		case DTX_INT64:
+			st = dot_i64(a, b, n, &r);
+			break;
+		default:
+			return DTX_ERR_DTYPE;
+	}
+	if (st == DTX_OK)
+		*out = (double) r;
+	return st;
+}
+
+DtxStatus
+dtx_sumsq(int dtype, const void *a, int64_t n, double *out)
+{
+	if (!dtx_dtype_supported(dtype))
+		return DTX_ERR_DTYPE;
+	dtx_simd_init();
+	*out = dot_as_double(dtype, a, a, n);
+	return DTX_OK;
+}
+
+/* row offsets (in rows) of output row r, from the broadcast spec */
+static void
+row_offsets(const DtxRowSpec *spec, int64_t r, int64_t *ao, int64_t *bo, int64_t *idx)
+{
+	*ao = 0;
+	*bo = 0;
+	for (int k = spec->nlead - 1; k >= 0; k--)
+	{
+		idx[k] = r % spec->out_dims[k];
+		r /= spec->out_dims[k];
+		*ao += idx[k] * spec->a_stride[k];
+		*bo += idx[k] * spec->b_stride[k];
+	}
+}
+
+/* advance the odometer to the next output row */
+static void
+row_next(const DtxRowSpec *spec, int64_t *ao, int64_t *bo, int64_t *idx)
+{
+	for (int k = spec->nlead - 1; k >= 0; k--)
+	{
+		*ao += spec->a_stride[k];
+		*bo += spec->b_stride[k];
+		if (++idx[k] < spec->out_dims[k])
+			return;
+		*ao -= spec->a_stride[k] * spec->out_dims[k];
+		*bo -= spec->b_stride[k] * spec->out_dims[k];
+		idx[k] = 0;
+	}
+}
+
+DtxStatus
+dtx_rowdot(int dtype, const DtxRowSpec *spec, const void *a, const void *b,
+		   void *out, int64_t row0, int64_t nrows)
+{
+	int64_t		idx[16],
+				ao,
+				bo;
+	int64_t		n = spec->n;
+	size_t		es = dtx_elem_size(dtype);
+
+	if (!dtx_dtype_supported(dtype))
+		return DTX_ERR_DTYPE;
+	dtx_simd_init();
+	row_offsets(spec, row0, &ao, &bo, idx);
+	for (int64_t r = 0; r < nrows; r++)
+	{
+		const char *pa = (const char *) a + ao * n * es;
+		const char *pb = (const char *) b + bo * n * es;
+		int64_t		v;
+
+		switch (dtype)
+		{
+			case DTX_FLOAT32:
+				((float *) out)[r] = (float) dtx_f32dot((const float *) pa, (const float *) pb, n);
+				break;
+			case DTX_FLOAT64:
+				((double *) out)[r] = dtx_f64dot((const double *) pa, (const double *) pb, n);
+				break;
+			case DTX_INT32:
+				if (dot_i32((const int32_t *) pa, (const int32_t *) pb, n, &v) != DTX_OK ||
+					v < INT32_MIN || v > INT32_MAX)
+					return DTX_ERR_OVERFLOW;
+				((int32_t *) out)[r] = (int32_t) v;
+				break;
+			default:
+				if (dot_i64((const int64_t *) pa, (const int64_t *) pb, n, &v) != DTX_OK)
+					return DTX_ERR_OVERFLOW;
+				((int64_t *) out)[r] = v;
+				break;
+		}
+		row_next(spec, &ao, &bo, idx);
+	}
+	return DTX_OK;
+}
+
+/* the clamped cosine of PyTorch's cosine_similarity */
+static inline double
+cosine(double ab, double aa, double bb)
+{
+	return ab / (fmax(sqrt(aa), DTX_NORM_EPS) * fmax(sqrt(bb), DTX_NORM_EPS));
+}
+
+DtxStatus
+dtx_rowcosine(int dtype, const DtxRowSpec *spec, const void *a, const void *b,
+			  void *out, int64_t row0, int64_t nrows)
+{
+	int64_t		idx[16],
+				ao,
+				bo;
+	int64_t		n = spec->n;
+	size_t		es = dtx_elem_size(dtype);
+
+	if (!dtx_dtype_supported(dtype))
+		return DTX_ERR_DTYPE;
+	dtx_simd_init();
+	row_offsets(spec, row0, &ao, &bo, idx);
+	for (int64_t r = 0; r < nrows; r++)
+	{
+		const char *pa = (const char *) a + ao * n * es;
+		const char *pb = (const char *) b + bo * n * es;
+		double		c = cosine(dot_as_double(dtype, pa, pb, n),
+							   dot_as_double(dtype, pa, pa, n),
+							   dot_as_double(dtype, pb, pb, n));
+
+		if (dtype == DTX_FLOAT32)
+			((float *) out)[r] = (float) c;
+		else
+			((double *) out)[r] = c;
+		row_next(spec, &ao, &bo, idx);
+	}
+	return DTX_OK;
+}

@@ -1,0 +1,125 @@
+/*
+ * device.c: dotext.device and dotext.gpu_min_elements, and the lazy probe
+ * of the GPU library.
+ *
+ * The library ($libdir/dotext_cuda.so) is opened on the first operation
+ * that could use it, in a backend, never in _PG_init or the postmaster: a
+ * CUDA context does not survive fork().  The outcome is remembered per
+ * process id, so a forked child never trusts its parent's probe.
+ */
+#include "postgres.h"
+
+#include <dlfcn.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fmgr.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/guc.h"
+
+#include "device.h"
+
+PG_FUNCTION_INFO_V1(dotext_gpu_info);
+
+typedef enum
+{
+	DEVICE_AUTO,
+	DEVICE_CPU,
+	DEVICE_GPU
+} DeviceSetting;
+
+static const struct config_enum_entry device_options[] = {
+	{"auto", DEVICE_AUTO, false},
+	{"cpu", DEVICE_CPU, false},
+	{"gpu", DEVICE_GPU, false},
+	{NULL, 0, false}
+};
+
+static int	device_setting = DEVICE_AUTO;
+static int	gpu_min_elements = 4 * 1024 * 1024;
+
+/* probe outcome for this process */
+static pid_t probed_pid = 0;
+static bool gpu_usable = false;
+static char gpu_reason[256];
+static char gpu_name[256];
+
+void
+dotext_device_define_gucs(void)
+{
+	DefineCustomEnumVariable("dotext.device",
+							 "Where dotext runs its operations: auto, cpu or gpu.",
+							 "auto offloads work of at least dotext.gpu_min_elements elements "
+							 "to a usable GPU and otherwise uses the CPU; gpu raises an error "
+							 "when no GPU is usable.",
+							 &device_setting, DEVICE_AUTO, device_options,
+							 PGC_USERSET, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("dotext.gpu_min_elements",
+							"Smallest operation, in elements, that dotext.device = auto sends to the GPU.",
+							"The default is a placeholder: no GPU crossover has been measured yet.",
+							&gpu_min_elements, 4 * 1024 * 1024, 1, PG_INT32_MAX,
+							PGC_USERSET, 0, NULL, NULL, NULL);
+}
+
+static void
+probe(void)
+{
+	char		path[MAXPGPATH];
+	struct stat st;
+	void	   *h;
+
+	probed_pid = getpid();
+	gpu_usable = false;
+	gpu_name[0] = '\0';
+	snprintf(path, sizeof(path), "%s/dotext_cuda.so", pkglib_path);
+	if (stat(path, &st) != 0)
+	{
+		snprintf(gpu_reason, sizeof(gpu_reason),
+				 "the GPU library %s is not installed (dotext was built without CUDA)", path);
+		return;
+	}
+	h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	if (h == NULL)
+	{
+		snprintf(gpu_reason, sizeof(gpu_reason), "could not load %s: %s", path, dlerror());
+		return;
+	}
+	snprintf(gpu_reason, sizeof(gpu_reason),
+			 "%s loaded, but this build of dotext has no GPU kernels wired in", path);
+}
+
+static void
+ensure_probed(void)
+{
+	if (probed_pid != getpid())
+		probe();
+}
+
+bool
+dotext_use_gpu(int64 work_elements)
+{
+	if (device_setting == DEVICE_CPU)
+		return false;
+	if (device_setting == DEVICE_AUTO && work_elements < gpu_min_elements)
+		return false;
+	ensure_probed();
+	if (gpu_usable)
+		return true;
+	if (device_setting == DEVICE_GPU)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("no usable GPU for dotext.device = gpu"),
+				 errdetail("%s.", gpu_reason),
+				 errhint("Set dotext.device to \"auto\" or \"cpu\".")));
+	return false;
+}
+
+Datum
+dotext_gpu_info(PG_FUNCTION_ARGS)
+{
+	ensure_probed();
+	PG_RETURN_TEXT_P(cstring_to_text(psprintf("dotext.device = %s; %s",
+											  device_options[device_setting].name,
+											  gpu_usable ? gpu_name : gpu_reason)));
+}
