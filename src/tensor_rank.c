@@ -4,7 +4,8 @@
  * topk(emb, id, queries, k): an aggregate that scores every row against Q
  * query vectors (a (Q,D) tensor) and returns the ids of the k best rows for
  * each query, best first, as a (Q,k) bigint[].  Rows are buffered into
- * chunks and each chunk is scored with one matrix product; a row that is
+ * chunks and each chunk is scored with one matrix product (which only
+ * filters: the scores kept are the exact ones of <#>, see kern_rank.c); a row that is
  * itself a (B,D) batch of embeddings (a stored batch, ids id .. id+B-1) is
  * scored in place, without a copy.
  *
@@ -116,25 +117,16 @@ TopkInit(MemoryContext ctx, Tensor *q, int32 k)
 static void
 TopkScore(TopkState *st, const float *rows, int64 n, const int64 *ids, int64 first_id)
 {
-	int64		step = st->cap;
-
-	for (int64 r0 = 0; r0 < n; r0 += step)
+	for (int64 r0 = 0; r0 < n; r0 += st->cap)
 	{
-		int64		m = Min(step, n - r0);
+		int64		m = Min(st->cap, n - r0);
 		DtxStatus	s;
 
 		CHECK_FOR_INTERRUPTS();
-		s = dtx_scores_f32(rows + r0 * st->d, m, st->queries, st->nq, st->d, st->scores);
+		s = dtx_topk_scan_f32(rows + r0 * st->d, m, ids ? ids + r0 : NULL, first_id + r0,
+							  st->queries, st->nq, st->d, st->scores, st->heaps);
 		if (s != DTX_OK)
-			elog(ERROR, "dotext: scoring kernel failed with status %d", (int) s);
-		for (int64 qi = 0; qi < st->nq; qi++)
-		{
-			const float *sc = st->scores + qi * m;
-			DtxTopK    *h = &st->heaps[qi];
-
-			for (int64 j = 0; j < m; j++)
-				dtx_topk_push(h, sc[j], ids ? ids[r0 + j] : first_id + r0 + j);
-		}
+			elog(ERROR, "dotext: ranking kernel failed with status %d", (int) s);
 	}
 }
 

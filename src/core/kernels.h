@@ -142,4 +142,15 @@ void		dtx_topk_push(DtxTopK *t, double score, int64_t id);
 /* leave the entries best first (the heap order is gone afterwards) */
 void		dtx_topk_sorted(DtxTopK *t);
 
+/*
+ * Score n float32 rows (n x d) against nq queries (nq x d) and push every
+ * row into each query's heap (heaps[nq]), ids ids[j] or first_id + j.  The
+ * scores pushed are exact dtx_dot values (double accumulation), the same
+ * as the <#> operator's, so the ranking equals ORDER BY emb <#> q; sgemm
+ * into scratch (nq x n floats) only filters out rows that cannot enter.
+ */
+DtxStatus	dtx_topk_scan_f32(const float *rows, int64_t n, const int64_t *ids,
+							  int64_t first_id, const float *queries, int64_t nq,
+							  int64_t d, float *scratch, DtxTopK *heaps);
+
 #endif
