@@ -19,23 +19,29 @@ static char info[256] = "not loaded yet";
 static void *handle = NULL;
 
 /*
- * Debian's OpenBLAS 0.3.21 does not know Zen 4/5 and falls back to its
- * Haswell (AVX2) kernels on them; its SkylakeX (AVX-512) kernels run
- * sgemm markedly faster there (measured figures in README, "BLAS").  When
- * the CPU has the AVX-512 subsets those kernels use and the user chose no
- * core type, dotext asks for SkylakeX.
+ * The core type dotext asks OpenBLAS for.  Debian's OpenBLAS 0.3.21 has no
+ * Zen 4/5 entry; on this project's Zen 5 machines an inherited
+ * OPENBLAS_CORETYPE=Haswell (set machine-wide there) selects AVX2 kernels,
+ * and its SkylakeX (AVX-512) kernels run sgemm about 1.6x faster (README,
+ * "BLAS").  So when the CPU has the AVX-512 subsets those kernels use,
+ * dotext asks for SkylakeX for its own copy of the library, whatever the
+ * process inherited; DOTEXT_OPENBLAS_CORETYPE overrides the choice (an
+ * empty value lets OpenBLAS decide).  Returns NULL to leave things alone.
  */
-static void
+static const char *
 choose_coretype(void)
 {
-	if (getenv("OPENBLAS_CORETYPE") != NULL)
-		return;
+	const char *mine = getenv("DOTEXT_OPENBLAS_CORETYPE");
+
+	if (mine != NULL)
+		return *mine ? mine : NULL;
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 	__builtin_cpu_init();
 	if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
 		__builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl"))
-		setenv("OPENBLAS_CORETYPE", "SkylakeX", 0);
+		return "SkylakeX";
 #endif
+	return NULL;
 }
 
 static void
@@ -52,9 +58,21 @@ load(void)
 	}
 	/* one thread: a database runs many backends, each on its own core */
 	setenv("OPENBLAS_NUM_THREADS", "1", 0);
-	choose_coretype();
-	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]) && !handle; i++)
-		handle = dlopen(paths[i], RTLD_NOW | RTLD_LOCAL);
+	{
+		/* OpenBLAS reads the core type while it loads; put back what we found */
+		const char *core = choose_coretype();
+		char	   *saved = getenv("OPENBLAS_CORETYPE") ? strdup(getenv("OPENBLAS_CORETYPE")) : NULL;
+
+		if (core)
+			setenv("OPENBLAS_CORETYPE", core, 1);
+		for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]) && !handle; i++)
+			handle = dlopen(paths[i], RTLD_NOW | RTLD_LOCAL);
+		if (saved)
+			setenv("OPENBLAS_CORETYPE", saved, 1);
+		else if (core)
+			unsetenv("OPENBLAS_CORETYPE");
+		free(saved);
+	}
 	if (!handle)
 	{
 		snprintf(info, sizeof(info), "not loaded: %s", dlerror());

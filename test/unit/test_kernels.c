@@ -1,0 +1,487 @@
+/*
+ * test_kernels.c: every CPU kernel against a naive reference on random
+ * shapes and all four dtypes (fixed seeds), with OpenBLAS and the SIMD
+ * loops both on and forced off.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "blas.h"
+#include "kern_simd.h"
+#include "kernels.h"
+#include "shape.h"
+#include "tap.h"
+
+static uint64_t rng = 42;
+
+static uint64_t
+next(void)
+{
+	rng ^= rng >> 12;
+	rng ^= rng << 25;
+	rng ^= rng >> 27;
+	return rng * 2685821657736338717ULL;
+}
+
+static int64_t
+irand(int64_t lo, int64_t hi)
+{
+	return lo + (int64_t) (next() % (uint64_t) (hi - lo + 1));
+}
+
+/* random data of a dtype: floats in [-1,1), integers small enough not to overflow */
+static void *
+rand_data(int dtype, int64_t n)
+{
+	void	   *p = malloc((size_t) (n ? n : 1) * dtx_elem_size(dtype));
+
+	for (int64_t i = 0; i < n; i++)
+	{
+		double		v = (double) (next() >> 11) / 9007199254740992.0 * 2 - 1;
+
+		switch (dtype)
+		{
+			case DTX_FLOAT32:
+				((float *) p)[i] = (float) v;
+				break;
+			case DTX_FLOAT64:
+				((double *) p)[i] = v;
+				break;
+			case DTX_INT32:
+				((int32_t *) p)[i] = (int32_t) irand(-100, 100);
+				break;
+			default:
+				((int64_t *) p)[i] = irand(-100000, 100000);
+				break;
+		}
+	}
+	return p;
+}
+
+static double
+getd(int dtype, const void *p, int64_t i)
+{
+	switch (dtype)
+	{
+		case DTX_FLOAT32:
+			return ((const float *) p)[i];
+		case DTX_FLOAT64:
+			return ((const double *) p)[i];
+		case DTX_INT32:
+			return ((const int32_t *) p)[i];
+		default:
+			return (double) ((const int64_t *) p)[i];
+	}
+}
+
+static long double
+ref_dot(int dtype, const void *a, const void *b, int64_t n)
+{
+	long double s = 0;
+
+	for (int64_t i = 0; i < n; i++)
+		s += (long double) getd(dtype, a, i) * getd(dtype, b, i);
+	return s;
+}
+
+/* relative error allowed per dtype: float32 output rounds to float */
+static int
+close_enough(int dtype, double got, long double want, long double scale, int float_out)
+{
+	long double err = fabsl((long double) got - want);
+
+	if (dtype == DTX_INT32 || dtype == DTX_INT64)
+		return err == 0;
+	if (float_out)
+		return err <= 1e-6L * (scale + fabsl(want)) + 1e-30L;
+	return err <= 1e-12L * (scale + 1);
+}
+
+static void
+test_dot(void)
+{
+	int			bad = 0,
+				cases = 0;
+
+	for (int t = 0; t < 400; t++)
+	{
+		int			dtype = 1 + t % 4;
+		int64_t		n = t % 7 == 0 ? 0 : irand(1, 3000);
+		void	   *a = rand_data(dtype, n),
+				   *b = rand_data(dtype, n);
+		double		got;
+		long double scale = 0;
+
+		for (int64_t i = 0; i < n; i++)
+			scale += fabsl((long double) getd(dtype, a, i) * getd(dtype, b, i));
+		cases++;
+		if (dtx_dot(dtype, a, b, n, &got) != DTX_OK ||
+			!close_enough(dtype, got, ref_dot(dtype, a, b, n), scale, 0))
+			bad++;
+		free(a);
+		free(b);
+	}
+	tap_ok(bad == 0, "dot matches the reference on %d random cases (%d bad), %s loops", cases, bad,
+		   dtx_simd_name());
+}
+
+/* float32 dot of 100K elements within 1e-6 relative of a float64 reference */
+static void
+test_accuracy(void)
+{
+	int64_t		n = 100000;
+	float	   *a = rand_data(DTX_FLOAT32, n),
+			   *b = rand_data(DTX_FLOAT32, n);
+	double		got;
+	long double want;
+	double		worst = 0;
+
+	for (int rep = 0; rep < 20; rep++)
+	{
+		for (int64_t i = 0; i < n; i++)
+		{
+			/* positive data keeps the sum large, so relative error is meaningful */
+			a[i] = fabsf(a[i]) + 0.01f;
+			b[i] = fabsf(b[i]) + 0.01f;
+		}
+		dtx_dot(DTX_FLOAT32, a, b, n, &got);
+		want = ref_dot(DTX_FLOAT32, a, b, n);
+		worst = fmax(worst, (double) (fabsl(got - want) / fabsl(want)));
+		free(a);
+		free(b);
+		a = rand_data(DTX_FLOAT32, n);
+		b = rand_data(DTX_FLOAT32, n);
+	}
+	tap_ok(worst < 1e-6, "float32 dot of 100K elements: worst relative error %.3g < 1e-6", worst);
+	free(a);
+	free(b);
+}
+
+static void
+test_rows(void)
+{
+	int			bad = 0,
+				cases = 0;
+
+	for (int t = 0; t < 300; t++)
+	{
+		int			dtype = 1 + t % 4;
+		int			andim = (int) irand(1, 4),
+					bndim = (int) irand(1, 4);
+		int64_t		adims[4],
+					bdims[4],
+					odims[16];
+		int64_t		n = irand(0, 70);
+		DtxRowSpec	spec;
+		int			ondim;
+
+		/* broadcastable leading dims: each aligned pair equal, or one of them 1 */
+		for (int k = 0; k < 4; k++)
+		{
+			int64_t		d = irand(1, 4);
+
+			if (k < andim - 1)
+				adims[andim - 2 - k] = irand(0, 2) == 0 ? 1 : d;
+			if (k < bndim - 1)
+				bdims[bndim - 2 - k] = irand(0, 2) == 0 ? 1 : d;
+		}
+		adims[andim - 1] = n;
+		bdims[bndim - 1] = n;
+		if (dtx_rows_plan(andim, adims, bndim, bdims, &spec, &ondim, odims) != DTX_SHAPE_OK)
+		{
+			bad++;
+			continue;
+		}
+		{
+			int64_t		na = dtx_numel(andim, adims, INT64_MAX),
+						nb = dtx_numel(bndim, bdims, INT64_MAX),
+						nr = dtx_numel(ondim, odims, INT64_MAX);
+			void	   *a = rand_data(dtype, na),
+					   *b = rand_data(dtype, nb);
+			char	   *out = malloc((size_t) (nr + 1) * 8);
+			double	   *cos = malloc((size_t) (nr + 1) * 8);
+			int64_t		idx[16] = {0};
+
+			cases++;
+			/* two calls over row ranges, as the server chunks them */
+			if (dtx_rowdot(dtype, &spec, a, b, out, 0, nr / 2) != DTX_OK ||
+				dtx_rowdot(dtype, &spec, a, b, out + (nr / 2) * dtx_elem_size(dtype), nr / 2, nr - nr / 2) != DTX_OK ||
+				dtx_rowcosine(dtype, &spec, a, b, cos, 0, nr) != DTX_OK)
+				bad++;
+			for (int64_t r = 0; r < nr; r++)
+			{
+				int64_t		ao = 0,
+							bo = 0;
+				long double want,
+							aa,
+							bb,
+							scale = 0,
+							wc;
+				double		gotc = dtype == DTX_FLOAT32 ? ((float *) cos)[r] : cos[r];
+
+				for (int k = 0; k < ondim; k++)
+				{
+					ao += idx[k] * spec.a_stride[k];
+					bo += idx[k] * spec.b_stride[k];
+				}
+				{
+					const char *pa = (const char *) a + ao * n * dtx_elem_size(dtype);
+					const char *pb = (const char *) b + bo * n * dtx_elem_size(dtype);
+
+					want = ref_dot(dtype, pa, pb, n);
+					aa = ref_dot(dtype, pa, pa, n);
+					bb = ref_dot(dtype, pb, pb, n);
+					for (int64_t i = 0; i < n; i++)
+						scale += fabsl((long double) getd(dtype, pa, i) * getd(dtype, pb, i));
+				}
+				wc = want / (fmaxl(sqrtl(aa), 1e-8L) * fmaxl(sqrtl(bb), 1e-8L));
+				if (!close_enough(dtype, getd(dtype, out, r), want, scale, dtype == DTX_FLOAT32) ||
+					fabsl(gotc - wc) > (dtype == DTX_FLOAT32 ? 1e-6L : 1e-12L))
+					bad++;
+				for (int k = ondim - 1; k >= 0; k--)
+				{
+					if (++idx[k] < odims[k])
+						break;
+					idx[k] = 0;
+				}
+			}
+			free(a);
+			free(b);
+			free(out);
+			free(cos);
+		}
+	}
+	tap_ok(bad == 0, "rowdot and rowcosine with broadcasting match on %d random shapes (%d bad)", cases, bad);
+}
+
+static void
+test_matmul(void)
+{
+	int			bad = 0,
+				cases = 0;
+
+	for (int t = 0; t < 200; t++)
+	{
+		int			dtype = 1 + t % 4;
+		int64_t		B = irand(1, 3),
+					M = irand(0, 40),
+					K = irand(0, 50),
+					P = t % 5 == 0 ? 1 : irand(1, 40);
+		void	   *x = rand_data(dtype, B * M * K),
+				   *y = rand_data(dtype, B * K * P);
+		char	   *out = malloc((size_t) (B * M * P + 1) * 8);
+		double	   *nout = malloc((size_t) (B * M * P + 1) * 8);
+
+		cases++;
+		if (dtx_batch_matmul(dtype, M, K, P, x, y, out, 0, B) != DTX_OK ||
+			dtx_batch_matmul_normalized(dtype, M, K, P, x, y, nout, 0, B) != DTX_OK)
+		{
+			bad++;
+			continue;
+		}
+		for (int64_t b = 0; b < B; b++)
+			for (int64_t i = 0; i < M; i++)
+				for (int64_t p = 0; p < P; p++)
+				{
+					long double s = 0,
+								scale = 0,
+								nx = 0,
+								ny = 0,
+								want;
+					double		gotn;
+
+					for (int64_t k = 0; k < K; k++)
+					{
+						long double xv = getd(dtype, x, b * M * K + i * K + k),
+									yv = getd(dtype, y, b * K * P + k * P + p);
+
+						s += xv * yv;
+						scale += fabsl(xv * yv);
+						nx += xv * xv;
+						ny += yv * yv;
+					}
+					/* sgemm accumulates in float: allow it 1e-5 of the absolute sum */
+					if (dtype == DTX_FLOAT32 ?
+						fabsl(getd(dtype, out, b * M * P + i * P + p) - s) > 1e-5L * (scale + 1e-30L) :
+						!close_enough(dtype, getd(dtype, out, b * M * P + i * P + p), s, scale, 0))
+						bad++;
+					want = s / (fmaxl(sqrtl(nx), 1e-8L) * fmaxl(sqrtl(ny), 1e-8L));
+					gotn = dtype == DTX_FLOAT32 ? ((float *) nout)[b * M * P + i * P + p] :
+						nout[b * M * P + i * P + p];
+					if (fabsl(gotn - want) > (dtype == DTX_FLOAT32 ? 1e-6L : 1e-12L))
+						bad++;
+				}
+		free(x);
+		free(y);
+		free(out);
+		free(nout);
+	}
+	tap_ok(bad == 0, "batch_matmul and its normalized form match on %d random shapes (%d bad)", cases, bad);
+}
+
+static void
+test_overflow(void)
+{
+	int32_t		a32[] = {65536, 1},
+				b32[] = {32768, 1},
+				big32[] = {INT32_MAX, INT32_MAX};
+	int64_t		a64[] = {INT64_MAX, 1},
+				one[] = {1, 1},
+				m64[] = {INT64_MAX, -INT64_MAX},
+				h64[] = {(int64_t) 1 << 32},
+				out64[2];
+	int32_t		out32[2];
+	double		d;
+	DtxRowSpec	spec = {0};
+
+	spec.n = 2;
+	tap_ok(dtx_rowdot(DTX_INT32, &spec, a32, b32, out32, 0, 1) == DTX_ERR_OVERFLOW,
+		   "int32 rowdot of 2^31 + 1 overflows");
+	tap_ok(dtx_dot(DTX_INT32, a32, b32, 2, &d) == DTX_OK && d == 2147483649.0,
+		   "int32 dot is exact in 64 bits");
+	tap_ok(dtx_dot(DTX_INT32, big32, big32, 2, &d) == DTX_OK && d == 2.0 * 2147483647.0 * 2147483647.0,
+		   "int32 dot of max values fits int64");
+	tap_ok(dtx_dot(DTX_INT64, a64, one, 2, &d) == DTX_ERR_OVERFLOW, "int64 sum overflow");
+	tap_ok(dtx_dot(DTX_INT64, h64, h64, 1, &d) == DTX_ERR_OVERFLOW, "int64 product overflow");
+	tap_ok(dtx_dot(DTX_INT64, m64, one, 2, &d) == DTX_OK && d == 0,
+		   "int64 intermediate beyond range is fine when the result fits");
+	tap_ok(dtx_batch_matmul(DTX_INT64, 1, 2, 1, a64, one, out64, 0, 1) == DTX_ERR_OVERFLOW,
+		   "int64 matmul overflow");
+	tap_ok(dtx_maxsim(DTX_INT64, a64, 1, one, 1, 2, &d) == DTX_ERR_OVERFLOW, "maxsim overflow");
+}
+
+static void
+test_convert(void)
+{
+	float		f[] = {1.9f, -1.9f, NAN, INFINITY, 3e9f, -0.0f, 1e-45f};
+	double		dd[] = {1e300, 0.1, -1e-320};
+	int32_t		i32[7];
+	int64_t		i64[7],
+				bad = -1;
+	float		fo[3];
+	double		dback[7];
+	int64_t		big[] = {INT64_MAX, 16777217};
+
+	tap_ok(dtx_convert(DTX_FLOAT32, f, DTX_INT32, i32, 2, &bad) == DTX_OK &&
+		   i32[0] == 1 && i32[1] == -1, "float32 to int32 truncates toward zero");
+	tap_ok(dtx_convert(DTX_FLOAT32, f, DTX_INT32, i32, 3, &bad) == DTX_ERR_RANGE && bad == 2, "NaN to int32");
+	tap_ok(dtx_convert(DTX_FLOAT32, f + 3, DTX_INT64, i64, 1, &bad) == DTX_ERR_RANGE && bad == 0, "inf to int64");
+	tap_ok(dtx_convert(DTX_FLOAT32, f + 4, DTX_INT32, i32, 1, &bad) == DTX_ERR_RANGE, "3e9 to int32");
+	tap_ok(dtx_convert(DTX_FLOAT32, f + 4, DTX_INT64, i64, 1, &bad) == DTX_OK && i64[0] == 3000000000LL,
+		   "3e9 to int64");
+	tap_ok(dtx_convert(DTX_FLOAT64, dd, DTX_FLOAT32, fo, 3, &bad) == DTX_ERR_RANGE && bad == 0,
+		   "1e300 to float32 is out of range");
+	tap_ok(dtx_convert(DTX_FLOAT64, dd + 1, DTX_FLOAT32, fo, 2, &bad) == DTX_OK && fo[0] == 0.1f &&
+		   fo[1] == 0 && signbit(fo[1]), "0.1 rounds; -1e-320 underflows to -0");
+	tap_ok(dtx_convert(DTX_FLOAT32, f, DTX_FLOAT64, dback, 7, &bad) == DTX_OK && signbit(dback[5]) &&
+		   isnan(dback[2]) && dback[6] > 0 && dback[0] == (double) 1.9f, "float32 widens exactly, -0 and denormals kept");
+	tap_ok(dtx_convert(DTX_INT64, big, DTX_INT32, i32, 2, &bad) == DTX_ERR_RANGE, "int64 max to int32");
+	tap_ok(dtx_convert(DTX_INT64, big + 1, DTX_FLOAT32, fo, 1, &bad) == DTX_OK && fo[0] == 16777216.0f,
+		   "int64 to float32 rounds once");
+	tap_ok(dtx_convert(DTX_INT64, big, DTX_FLOAT64, dback, 1, &bad) == DTX_OK && dback[0] == 9223372036854775808.0,
+		   "int64 max to float64 rounds to 2^63");
+}
+
+static void
+test_topk_maxsim(void)
+{
+	double		sc[3];
+	int64_t		id[3];
+	DtxTopK		t;
+	double		scores[] = {0.5, 2, NAN, 2, -1, 7, 0.5};
+	float		doc[] = {1, 0, 0, 1, 1, 1},
+				q[] = {1, 0, 2, 2};
+	double		m;
+
+	dtx_topk_init(&t, 3, sc, id);
+	for (int i = 0; i < 7; i++)
+		dtx_topk_push(&t, scores[i], 10 - i);
+	dtx_topk_sorted(&t);
+	tap_ok(t.n == 3 && id[0] == 5 && id[1] == 7 && id[2] == 9,
+		   "topk keeps 7, then the tie 2/2 by smaller id (got %lld %lld %lld)",
+		   (long long) id[0], (long long) id[1], (long long) id[2]);
+	tap_ok(dtx_maxsim(DTX_FLOAT32, doc, 3, q, 2, 2, &m) == DTX_OK && m == 5.0, "maxsim float32");
+	tap_ok(dtx_maxsim(DTX_FLOAT32, doc, 0, q, 2, 2, &m) == DTX_ERR_EMPTY, "maxsim of no document row");
+}
+
+/* sgemm-filtered top-k equals exact top-k, with near ties */
+static void
+test_topk_scan(void)
+{
+	int64_t		n = 5000,
+				d = 64,
+				nq = 12,
+				k = 10;
+	float	   *rows = rand_data(DTX_FLOAT32, n * d),
+			   *qs = rand_data(DTX_FLOAT32, nq * d),
+			   *scratch = malloc(nq * n * sizeof(float));
+	DtxTopK		h1[12],
+				h2[12];
+	double		s1[120],
+				s2[120];
+	int64_t		i1[120],
+				i2[120];
+	int			same = 1;
+
+	/* near ties: copies of one row with one ulp changes */
+	for (int64_t j = 100; j < 200; j++)
+	{
+		memcpy(rows + j * d, rows, d * sizeof(float));
+		rows[j * d + j % d] = nextafterf(rows[j * d + j % d], 2.0f);
+	}
+	for (int64_t q = 0; q < nq; q++)
+	{
+		memcpy(qs + q * d, rows, d * sizeof(float));	/* so the tied rows are near the top */
+		qs[q * d + q] += 0.001f * q;
+		dtx_topk_init(&h1[q], k, s1 + q * k, i1 + q * k);
+		dtx_topk_init(&h2[q], k, s2 + q * k, i2 + q * k);
+	}
+	for (int64_t r0 = 0; r0 < n; r0 += 1000)
+		dtx_topk_scan_f32(rows + r0 * d, 1000, NULL, r0, qs, nq, d, scratch, h1);
+	for (int64_t q = 0; q < nq; q++)
+		for (int64_t j = 0; j < n; j++)
+		{
+			double		v;
+
+			dtx_dot(DTX_FLOAT32, qs + q * d, rows + j * d, d, &v);
+			dtx_topk_push(&h2[q], v, j);
+		}
+	for (int64_t q = 0; q < nq; q++)
+	{
+		dtx_topk_sorted(&h1[q]);
+		dtx_topk_sorted(&h2[q]);
+		same &= memcmp(i1 + q * k, i2 + q * k, k * sizeof(int64_t)) == 0;
+	}
+	tap_ok(same, "sgemm-filtered top-k equals the exact top-k with near ties (%s)", dtx_blas_info());
+	free(rows);
+	free(qs);
+	free(scratch);
+}
+
+static void
+run_all(void)
+{
+	test_dot();
+	test_accuracy();
+	test_rows();
+	test_matmul();
+	test_overflow();
+	test_convert();
+	test_topk_maxsim();
+	test_topk_scan();
+}
+
+int
+main(void)
+{
+	printf("# BLAS: %s\n", dtx_blas_info());
+	run_all();
+	/* again with OpenBLAS off and the plain C loops */
+	setenv("DOTEXT_NO_BLAS", "1", 1);
+	dtx_blas_reset();
+	dtx_simd_force_generic(1);
+	printf("# BLAS: %s, loops: %s\n", dtx_blas_info(), dtx_simd_name());
+	run_all();
+	return tap_done();
+}
