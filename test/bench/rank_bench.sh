@@ -28,8 +28,7 @@ case "$size" in
 esac
 
 mkdir -p test/bench/build
-cc -O2 -o test/bench/build/gen_data test/bench/gen_data.c
-[ -f test/bench/membw.c ] && cc -O2 -o test/bench/build/membw test/bench/membw.c 2>/dev/null || true
+make -s -C test/bench build/gen_data build/membw
 gen=test/bench/build/gen_data
 
 . test/pgcluster.sh
@@ -87,7 +86,9 @@ P <<SQL
 CREATE TABLE t_batch AS SELECT min(id) AS first_id, stack(emb ORDER BY id) AS embs
 	FROM t_main GROUP BY (id - 1) / 1024;
 CREATE TABLE r_small (id bigint, emb real[]);
+CREATE TABLE t_big (t tensor);
 SQL
+$gen $rows $dim 1 query | P -c "COPY t_big FROM STDIN (FORMAT binary)"
 $gen 10000 $dim 1 real | P -c "COPY r_small FROM STDIN (FORMAT binary)"
 P -c "VACUUM ANALYZE" >/dev/null
 
@@ -105,6 +106,7 @@ ms[cos_main]=$(median "SELECT id FROM t_main ORDER BY emb <=> '$q' LIMIT 10")
 ms[topk_many]=$(median "SELECT topk(emb, id, (SELECT q FROM queries), 10) FROM t_main")
 ms[topk_one]=$(median "SELECT topk(emb, id, '$q', 10) FROM t_main")
 ms[batch_topk]=$(median "SELECT topk(embs, first_id, '$q', 10) FROM t_batch")
+ms[big_rowdot]=$(median "SELECT numel(rowdot(t, '$q')) FROM t_big")
 ms[batch_rowdot]=$(median "SELECT sum(numel(rowdot(embs, '$q'))) FROM t_batch")
 ms[real_sql]=$(median "SELECT id FROM r_small ORDER BY (SELECT -sum(a * b) FROM unnest(emb, tensor_to_float4('$q')) u(a, b)) LIMIT 10")
 ms[dot_small]=$(median "SELECT id FROM t_main WHERE id <= 10000 ORDER BY emb <#> '$q' LIMIT 10")
@@ -156,6 +158,7 @@ row "topk(emb, id, Q, 10), $nq queries in one scan" "${ms[topk_many]}" "$(awk -v
 [ "$has_vector" = 1 ] && row "pgvector, $nq queries one by one (estimate: $nq x plain)" "$(awk -v a=${ms[v_plain]} -v n=$nq 'BEGIN{printf "%.0f", a*n}')" ""
 row "stored batches (1024 x $dim per row): topk" "${ms[batch_topk]}" ""
 row "stored batches: rowdot of every batch" "${ms[batch_rowdot]}" ""
+row "rowdot of one ($rows,$dim) tensor with a ($dim), one SQL call" "${ms[big_rowdot]}" "detoast of $((rows * dim * 4 / 1000000)) MB included"
 row "plain SQL on real[], 10000 rows" "${ms[real_sql]}" "dotext on the same 10000 rows: ${ms[dot_small]} ms, $(r ${ms[real_sql]} ${ms[dot_small]}) faster"
 echo
 echo "same top 10 as the per-row scan: topk $same_topk, topk with Q=1 $same_multi, stored batches $same_batch${has_vector:+, pgvector ${same_vec:-skipped}}"

@@ -1,0 +1,106 @@
+/*
+ * fuzz_shape.c: libFuzzer target for the shape logic of the operations:
+ * broadcasting (rowdot), Keras axes (axis_dot), permute, reshape.  The
+ * input bytes become two small shapes and a few axis numbers; every plan
+ * that succeeds is checked against its own promises, and permutations are
+ * run on real buffers.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "shape.h"
+
+int			LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
+
+static unsigned char
+take(const unsigned char **p, size_t *n)
+{
+	if (*n == 0)
+		return 0;
+	(*n)--;
+	return *(*p)++;
+}
+
+int
+LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
+{
+	int			andim = take(&data, &size) % 7,
+				bndim = take(&data, &size) % 7;
+	int64_t		a[16],
+				b[16],
+				od[16],
+				perm64[16],
+				req[16];
+	int			perm[16];
+	DtxRowSpec	spec;
+	DtxAxisPlan plan;
+	int			ond;
+
+	for (int k = 0; k < andim; k++)
+		a[k] = take(&data, &size) % 6;
+	for (int k = 0; k < bndim; k++)
+		b[k] = take(&data, &size) % 6;
+
+	if (dtx_rows_plan(andim, a, bndim, b, &spec, &ond, od) == DTX_SHAPE_OK)
+	{
+		if (ond != (andim > bndim ? andim : bndim) - 1 || spec.n != a[andim - 1])
+			abort();
+		for (int k = 0; k < ond; k++)
+			if (spec.a_stride[k] < 0 || spec.b_stride[k] < 0 || od[k] != spec.out_dims[k])
+				abort();
+	}
+	{
+		int64_t		ax = (int8_t) take(&data, &size),
+					ay = (int8_t) take(&data, &size);
+
+		if (andim >= 1 && bndim >= 1 &&
+			dtx_axis_plan(andim, a, bndim, b, ax, ay, &plan) == DTX_SHAPE_OK)
+		{
+			int64_t		outn = dtx_numel(plan.out_ndim, plan.out_dims, INT64_MAX);
+
+			if (plan.out_ndim > DTX_MAX_NDIM || outn != plan.B * plan.M * plan.P ||
+				plan.B * plan.M * plan.K != dtx_numel(andim, a, INT64_MAX) ||
+				plan.B * plan.K * plan.P != dtx_numel(bndim, b, INT64_MAX))
+				abort();
+		}
+	}
+	for (int k = 0; k < andim; k++)
+		perm64[k] = (int8_t) take(&data, &size) % 8;
+	if (dtx_perm_check(andim, perm64, andim, perm) == DTX_SHAPE_OK)
+	{
+		int64_t		n = dtx_numel(andim, a, INT64_MAX);
+		int		   *src = malloc((n + 1) * sizeof(int)),
+				   *dst = malloc((n + 1) * sizeof(int)),
+				   *back = malloc((n + 1) * sizeof(int));
+		int64_t		pd[16];
+		int			inv[16];
+
+		for (int64_t i = 0; i < n; i++)
+			src[i] = (int) i;
+		dtx_permute_copy(sizeof(int), andim, a, perm, src, dst);
+		/* permuting back with the inverse restores the data */
+		for (int k = 0; k < andim; k++)
+		{
+			pd[k] = a[perm[k]];
+			inv[perm[k]] = k;
+		}
+		dtx_permute_copy(sizeof(int), andim, pd, inv, dst, back);
+		if (n > 0 && memcmp(src, back, n * sizeof(int)) != 0)
+			abort();
+		free(src);
+		free(dst);
+		free(back);
+	}
+	{
+		int			nreq = take(&data, &size) % 18;
+		int64_t		out[16];
+
+		for (int k = 0; k < nreq && k < 16; k++)
+			req[k] = (int8_t) take(&data, &size);
+		if (nreq <= 16 &&
+			dtx_reshape_plan(dtx_numel(andim, a, INT64_MAX), req, nreq, out) == DTX_SHAPE_OK &&
+			dtx_numel(nreq, out, INT64_MAX) != dtx_numel(andim, a, INT64_MAX))
+			abort();
+	}
+	return 0;
+}
