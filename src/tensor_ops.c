@@ -32,6 +32,8 @@ PG_FUNCTION_INFO_V1(tensor_axis_dot_text);
 
 /* elements per kernel call between two cancel checks (about 4 MB of float32) */
 #define CHUNK_ELEMS (1 << 20)
+/* multiply-adds per axis_dot kernel call: a few ms even on the exact integer loops */
+#define CHUNK_FLOPS (1 << 22)
 
 static void
 ReportOverflow(const char *op, const Tensor *a, const Tensor *b)
@@ -299,8 +301,9 @@ AxisDot(Tensor *a, Tensor *b, int64 ax, int64 ay, bool normalize)
 	x = PermutedData(a, plan.xperm);
 	y = PermutedData(b, plan.yperm);
 	out = TensorData(r);
-	per_batch = Max(1, plan.M * plan.P + plan.M * plan.K + plan.K * plan.P);
-	step = Max(1, CHUNK_ELEMS / per_batch);
+	/* a product costs M*K*P multiply-adds: chunk by that, so cancel stays prompt */
+	per_batch = Max(1, plan.M * plan.K * plan.P);
+	step = Max(1, CHUNK_FLOPS / per_batch);
 	for (int64 b0 = 0; b0 < plan.B; b0 += step)
 	{
 		int64		nb = Min(step, plan.B - b0);

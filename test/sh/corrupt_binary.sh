@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Corrupt tensor messages through the real server's binary COPY: each one
+# must be an error with the expected SQLSTATE, and the server must stay up.
+# Expects the environment of test/pgcluster.sh.
+set -uo pipefail
+n=0
+ok() { n=$((n + 1)); if [ "$2" = 1 ]; then echo "ok $n - $1"; else echo "not ok $n - $1"; fi; }
+dir=$(mktemp -d "$PGHOST/corrupt.XXXXXX")
+chmod 755 "$dir"
+
+# a binary COPY file of one row, one column holding the given hex bytes
+mkfile() {
+	python3 - "$dir/$1.bin" "$2" <<'PY'
+import struct, sys
+path, hexmsg = sys.argv[1], sys.argv[2]
+msg = bytes.fromhex(hexmsg)
+out = b"PGCOPY\n\xff\r\n\x00" + struct.pack("!ii", 0, 0)
+out += struct.pack("!h", 1) + struct.pack("!i", len(msg)) + msg + struct.pack("!h", -1)
+open(path, "wb").write(out)
+PY
+	chmod 644 "$dir/$1.bin"
+}
+
+start=$(psql -XAtc "SELECT pg_postmaster_start_time()")
+psql -qX -c "DROP DATABASE IF EXISTS corrupt" -c "CREATE DATABASE corrupt" 2>/dev/null
+psql -qX -d corrupt -c "CREATE EXTENSION dotext" -c "CREATE TABLE t (v tensor)"
+
+check() { # name hex expected-sqlstate
+	mkfile "$1" "$2"
+	local out
+	out=$(psql -X -d corrupt -v VERBOSITY=verbose -c "COPY t FROM '$dir/$1.bin' (FORMAT binary)" 2>&1)
+	if echo "$out" | grep -q "ERROR:  $3"; then ok "$1 gives $3" 1
+	else ok "$1 gives $3 (got: $(echo "$out" | head -1))" 0; fi
+}
+
+# header: ndim, dtype, flags (2 bytes), dims (4 bytes each), data
+check unknown_dtype        "01 09 0000 00000001 00000000"                      22P03
+check planned_dtype        "01 05 0000 00000001 0000"                          22P03
+check rank_17              "11 01 0000 $(printf '00000001%.0s' $(seq 17)) 3f800000" 54000
+check negative_dim         "01 01 0000 ffffffff"                               22P03
+check count_overflow       "03 04 0000 00010000 00010000 00010000"             54000
+check above_1GB            "01 02 0000 10000000"                               54000
+check truncated_data       "01 01 0000 00000003 3f800000 3f800000"             22P03
+check truncated_dims       "02 01 0000 00000003"                               22P03
+check truncated_header     "01 01"                                             22P03
+check trailing_bytes       "01 01 0000 00000001 3f800000 ff"                   22P03
+check reserved_flags       "01 01 0001 00000001 3f800000"                      22P03
+check reserved_flags_high  "01 01 8000 00000001 3f800000"                      22P03
+
+# a valid message loads, and NaN travels as it does in text
+mkfile valid "01 01 0000 00000002 3fc00000 7fc00000"
+out=$(psql -qXAt -d corrupt -c "COPY t FROM '$dir/valid.bin' (FORMAT binary)" -c "SELECT v::text FROM t" 2>&1)
+ok "a valid message loads as [1.5,NaN] (got $out)" "$([ "$out" = "[1.5,NaN]" ] && echo 1 || echo 0)"
+ok "the server is still up, never restarted" \
+	"$([ "$(psql -XAtc 'SELECT pg_postmaster_start_time()')" = "$start" ] && echo 1 || echo 0)"
+psql -qX -c "DROP DATABASE corrupt"
+rm -rf "$dir"
