@@ -17,7 +17,7 @@ EXTRA_CLEAN = $(DATA_built) test/unit/build
 # No -march=native: the kernels pick their SIMD code at run time.
 PG_CFLAGS = -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wno-sign-compare \
 	-Wno-missing-field-initializers -Wno-declaration-after-statement -fno-fast-math
-PG_CPPFLAGS = -Isrc -Isrc/core
+PG_CPPFLAGS = -Isrc -Isrc/core -Icuda
 
 PKG_CONFIG ?= pkg-config
 # OpenBLAS is opened at run time by src/core/blas.c, in a backend, on first
@@ -39,3 +39,17 @@ sql/$(EXTENSION)--$(EXTVERSION).sql: sql/$(EXTENSION).sql
 .PHONY: unittest
 unittest:
 	$(MAKE) -C test/unit run CORE_SRCS="$(abspath $(CORE_SRCS))"
+
+# The GPU library, built when nvcc is found; `make NVCC=` skips it.  It is
+# installed beside dotext.so as dotext_cuda.so; dotext.so never links it.
+NVCC ?= $(firstword $(wildcard /usr/local/cuda/bin/nvcc) $(shell command -v nvcc 2>/dev/null))
+ifneq ($(strip $(NVCC)),)
+all: cuda/libdotext_cuda.so
+cuda/libdotext_cuda.so: cuda/dotext_cuda.cu cuda/dotext_cuda.h src/core/kernels.h
+	$(MAKE) -C cuda NVCC=$(NVCC)
+install: install-cuda
+install-cuda: cuda/libdotext_cuda.so
+	$(INSTALL_SHLIB) cuda/libdotext_cuda.so '$(DESTDIR)$(pkglibdir)/dotext_cuda.so'
+.PHONY: install-cuda
+endif
+EXTRA_CLEAN += cuda/libdotext_cuda.so

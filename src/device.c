@@ -41,9 +41,8 @@ static int	gpu_min_elements = 4 * 1024 * 1024;
 
 /* probe outcome for this process */
 static pid_t probed_pid = 0;
-static bool gpu_usable = false;
-static char gpu_reason[256];
-static char gpu_name[256];
+static const DotextCudaApi *gpu_api = NULL;
+static char gpu_reason[512];
 
 void
 dotext_device_define_gucs(void)
@@ -66,17 +65,20 @@ static void
 probe(void)
 {
 	char		path[MAXPGPATH];
+	char		info[256];
 	struct stat st;
 	void	   *h;
+	const DotextCudaApi *(*get) (void);
+	const DotextCudaApi *api;
 
 	probed_pid = getpid();
-	gpu_usable = false;
-	gpu_name[0] = '\0';
+	gpu_api = NULL;
 	snprintf(path, sizeof(path), "%s/dotext_cuda.so", pkglib_path);
+	/* dlopen, not load_external_function, which ERRORs on a missing file */
 	if (stat(path, &st) != 0)
 	{
 		snprintf(gpu_reason, sizeof(gpu_reason),
-				 "the GPU library %s is not installed (dotext was built without CUDA)", path);
+				 "the GPU library %s is not installed (dotext was built without nvcc)", path);
 		return;
 	}
 	h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
@@ -85,10 +87,23 @@ probe(void)
 		snprintf(gpu_reason, sizeof(gpu_reason), "could not load %s: %s", path, dlerror());
 		return;
 	}
-	snprintf(gpu_reason, sizeof(gpu_reason),
-			 "%s loaded, but this build of dotext has no GPU kernels wired in", path);
+	get = (const DotextCudaApi *(*) (void)) dlsym(h, "dotext_cuda_api");
+	api = get ? get() : NULL;
+	if (api == NULL || api->abi_version != DOTEXT_CUDA_ABI)
+	{
+		snprintf(gpu_reason, sizeof(gpu_reason), "%s is not a matching dotext GPU library", path);
+		return;
+	}
+	if (api->probe(info, sizeof(info)) != DCU_OK)
+	{
+		snprintf(gpu_reason, sizeof(gpu_reason), "%s", info);
+		return;
+	}
+	snprintf(gpu_reason, sizeof(gpu_reason), "GPU %s", info);
+	gpu_api = api;
 }
 
+/* a forked child (parallel worker) probes again: CUDA state does not survive fork() */
 static void
 ensure_probed(void)
 {
@@ -96,23 +111,49 @@ ensure_probed(void)
 		probe();
 }
 
-bool
-dotext_use_gpu(int64 work_elements)
+const DotextCudaApi *
+dotext_gpu_for(int64 work_elements)
 {
 	if (device_setting == DEVICE_CPU)
-		return false;
+		return NULL;
 	if (device_setting == DEVICE_AUTO && work_elements < gpu_min_elements)
-		return false;
+		return NULL;
 	ensure_probed();
-	if (gpu_usable)
-		return true;
+	if (gpu_api)
+		return gpu_api;
 	if (device_setting == DEVICE_GPU)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("no usable GPU for dotext.device = gpu"),
 				 errdetail("%s.", gpu_reason),
 				 errhint("Set dotext.device to \"auto\" or \"cpu\".")));
-	return false;
+	return NULL;
+}
+
+int
+dotext_gpu_should_stop(void *arg)
+{
+	return QueryCancelPending || ProcDiePending;
+}
+
+void
+dotext_gpu_raise(int status, const char *err)
+{
+	if (status == DCU_CANCELLED)
+	{
+		CHECK_FOR_INTERRUPTS();
+		ereport(ERROR, (errcode(ERRCODE_QUERY_CANCELED), errmsg("canceling statement")));
+	}
+	if (status == DCU_OOM)
+		ereport(ERROR,
+				(errcode(ERRCODE_OUT_OF_MEMORY),
+				 errmsg("GPU out of memory"),
+				 errdetail("%s", err),
+				 errhint("Lower the batch size, or set dotext.device to \"cpu\".")));
+	ereport(ERROR,
+			(errcode(ERRCODE_EXTERNAL_ROUTINE_EXCEPTION),
+			 errmsg("GPU operation failed"),
+			 errdetail("%s", err)));
 }
 
 Datum
@@ -121,5 +162,5 @@ dotext_gpu_info(PG_FUNCTION_ARGS)
 	ensure_probed();
 	PG_RETURN_TEXT_P(cstring_to_text(psprintf("dotext.device = %s; %s",
 											  device_options[device_setting].name,
-											  gpu_usable ? gpu_name : gpu_reason)));
+											  gpu_reason)));
 }

@@ -85,9 +85,19 @@ static double
 DotOf(Tensor *a, Tensor *b)
 {
 	double		r;
+	const DotextCudaApi *gpu;
 
 	CheckVectors("dot", a, b);
-	(void) dotext_use_gpu(a->dims[0]);	/* no GPU kernel is wired in yet: checks the setting */
+	if (dtx_dtype_is_float(a->dtype) && (gpu = dotext_gpu_for(a->dims[0])) != NULL)
+	{
+		char		err[256];
+		int			st = gpu->dot(a->dtype, TensorData(a), TensorData(b), a->dims[0], &r,
+								  err, sizeof(err));
+
+		if (st != DCU_OK)
+			dotext_gpu_raise(st, err);
+		return r;
+	}
 	CheckStatus(dtx_dot(a->dtype, TensorData(a), TensorData(b), a->dims[0], &r),
 				"dot", a, b);
 	return r;
@@ -171,6 +181,7 @@ RowOp(Tensor *a, Tensor *b, bool cosine)
 				step;
 	Tensor	   *r;
 	char	   *out;
+	const DotextCudaApi *gpu;
 
 	CheckSameDtype(op, a, b);
 	TensorDims64(a, adims);
@@ -196,8 +207,19 @@ RowOp(Tensor *a, Tensor *b, bool cosine)
 	odtype = cosine && a->dtype != DTX_FLOAT32 ? DTX_FLOAT64 : a->dtype;
 	r = InitTensor(odtype, ondim, odims);
 	nrows = TensorNumel(r);
-	(void) dotext_use_gpu(nrows * spec.n);
 	out = TensorData(r);
+	if (dtx_dtype_is_float(a->dtype) && (gpu = dotext_gpu_for(nrows * spec.n)) != NULL)
+	{
+		char		err[256];
+		int			st = gpu->rowdot(a->dtype, &spec, TensorData(a),
+									 TensorNumel(a) / Max(spec.n, 1), TensorData(b),
+									 TensorNumel(b) / Max(spec.n, 1), out, cosine,
+									 dotext_gpu_should_stop, NULL, err, sizeof(err));
+
+		if (st != DCU_OK)
+			dotext_gpu_raise(st, err);
+		return r;
+	}
 	step = Max(1, CHUNK_ELEMS / Max(spec.n, 1));
 	for (int64 row0 = 0; row0 < nrows; row0 += step)
 	{
@@ -262,6 +284,7 @@ AxisDot(Tensor *a, Tensor *b, int64 ax, int64 ay, bool normalize)
 	char	   *out;
 	int64		per_batch,
 				step;
+	const DotextCudaApi *gpu;
 
 	CheckSameDtype("axis_dot", a, b);
 	TensorDims64(a, adims);
@@ -297,10 +320,21 @@ AxisDot(Tensor *a, Tensor *b, int64 ax, int64 ay, bool normalize)
 	}
 	odtype = normalize && a->dtype != DTX_FLOAT32 ? DTX_FLOAT64 : a->dtype;
 	r = InitTensor(odtype, plan.out_ndim, plan.out_dims);
-	(void) dotext_use_gpu(plan.B * (plan.M * plan.K + plan.K * plan.P));
 	x = PermutedData(a, plan.xperm);
 	y = PermutedData(b, plan.yperm);
 	out = TensorData(r);
+	if (dtx_dtype_is_float(a->dtype) &&
+		(gpu = dotext_gpu_for(plan.B * (plan.M * plan.K + plan.K * plan.P))) != NULL)
+	{
+		char		err[256];
+		int			st = gpu->batch_matmul(a->dtype, plan.B, plan.M, plan.K, plan.P, x, y, out,
+										   normalize, dotext_gpu_should_stop, NULL,
+										   err, sizeof(err));
+
+		if (st != DCU_OK)
+			dotext_gpu_raise(st, err);
+		return r;
+	}
 	/* a product costs M*K*P multiply-adds: chunk by that, so cancel stays prompt */
 	per_batch = Max(1, plan.M * plan.K * plan.P);
 	step = Max(1, CHUNK_FLOPS / per_batch);
