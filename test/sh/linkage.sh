@@ -8,5 +8,5 @@ lib=$(pg_config --pkglibdir)/dotext.so
 ok "dotext.so is installed" "[ -f '$lib' ]"
 ok "ldd dotext.so names no libcuda, libcudart, cuBLAS or OpenBLAS" "! ldd '$lib' | grep -qiE 'cuda|cublas|openblas'"
 if [ -f "$(pg_config --pkglibdir)/dotext_cuda.so" ]; then
-	ok "dotext_cuda.so exports only the API table" "nm -D --defined-only '$(pg_config --pkglibdir)/dotext_cuda.so' | grep -q ' T dotext_cuda_api'"
+	ok "dotext_cuda.so exports the API table dotext looks up" "nm -D --defined-only '$(pg_config --pkglibdir)/dotext_cuda.so' | grep -q ' T dotext_cuda_api'"
 fi
