@@ -127,16 +127,21 @@ TensorParse(const char *s, int target)
 	keep_exact = target == DTX_INVALID && info.tag_dtype == DTX_INVALID &&
 		dtype == DTX_FLOAT32 && info.numel > 0;
 
-	t = InitTensorExact(dtype, info.ndim, info.dims, keep_exact);
-	if (dtx_parse_fill(s, &info, dtype, TensorData(t),
-					   keep_exact ? TensorExact(t) : NULL, &exact_needed,
-					   &err) != DTX_PARSE_OK)
+	t = InitTensor(dtype, info.ndim, info.dims);
+	if (dtx_parse_fill(s, &info, dtype, TensorData(t), NULL,
+					   keep_exact ? &exact_needed : NULL, &err) != DTX_PARSE_OK)
 		ReportParseError(s, &err);
-	if (keep_exact && !exact_needed)
+	if (exact_needed)
 	{
-		/* float32 holds every digit: drop the trailer (the memory is palloc'd anyway) */
-		t->flags &= ~TENSOR_FLAG_EXACT;
-		SET_VARSIZE(t, TensorSize(dtype, info.ndim, info.dims, false));
+		/*
+		 * Rare: digits float32 cannot hold.  Read again into a tensor with
+		 * the trailer, so the common case never allocates it.
+		 */
+		pfree(t);
+		t = InitTensorExact(dtype, info.ndim, info.dims, true);
+		if (dtx_parse_fill(s, &info, dtype, TensorData(t), TensorExact(t), NULL,
+						   &err) != DTX_PARSE_OK)
+			ReportParseError(s, &err);
 	}
 	if (target != DTX_INVALID && dtype != target)
 		t = TensorConvert(t, target);

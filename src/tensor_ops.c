@@ -116,7 +116,10 @@ tensor_negative_dot(PG_FUNCTION_ARGS)
 	PG_RETURN_FLOAT8(-DotOf(PG_GETARG_TENSOR_P(0), PG_GETARG_TENSOR_P(1)));
 }
 
-/* the one-row case of rowcosine, which works in double for every dtype */
+/*
+ * The one-row case of rowcosine, which works in double for every dtype
+ * (its float32 output is for the rowcosine tensor; here it is the double).
+ */
 static double
 CosineOf(Tensor *a, Tensor *b)
 {
@@ -125,20 +128,7 @@ CosineOf(Tensor *a, Tensor *b)
 
 	CheckVectors("cosine_similarity", a, b);
 	spec.n = a->dims[0];
-	if (a->dtype == DTX_FLOAT32)
-	{
-		double		ab,
-					aa,
-					bb;
-
-		/* not through rowcosine, whose float32 output would round */
-		CheckStatus(dtx_dot(a->dtype, TensorData(a), TensorData(b), spec.n, &ab),
-					"cosine_similarity", a, b);
-		dtx_sumsq(a->dtype, TensorData(a), spec.n, &aa);
-		dtx_sumsq(a->dtype, TensorData(b), spec.n, &bb);
-		return ab / (fmax(sqrt(aa), DTX_NORM_EPS) * fmax(sqrt(bb), DTX_NORM_EPS));
-	}
-	CheckStatus(dtx_rowcosine(a->dtype, &spec, TensorData(a), TensorData(b), &r, 0, 1),
+	CheckStatus(dtx_cosine(a->dtype, TensorData(a), TensorData(b), spec.n, &r),
 				"cosine_similarity", a, b);
 	return r;
 }

@@ -207,6 +207,28 @@ cosine(double ab, double aa, double bb)
 }
 
 DtxStatus
+dtx_cosine(int dtype, const void *a, const void *b, int64_t n, double *out)
+{
+	DtxRowSpec	spec = {0};
+
+	if (dtype == DTX_FLOAT32)
+	{
+		double		ab,
+					aa,
+					bb;
+
+		dtx_simd_init();
+		prefetch_row(a, n * sizeof(float));
+		prefetch_row(b, n * sizeof(float));
+		dtx_f32dot3(a, b, n, &ab, &aa, &bb);
+		*out = cosine(ab, aa, bb);
+		return DTX_OK;
+	}
+	spec.n = n;
+	return dtx_rowcosine(dtype, &spec, a, b, out, 0, 1);
+}
+
+DtxStatus
 dtx_rowcosine(int dtype, const DtxRowSpec *spec, const void *a, const void *b,
 			  void *out, int64_t row0, int64_t nrows)
 {
@@ -224,9 +246,23 @@ dtx_rowcosine(int dtype, const DtxRowSpec *spec, const void *a, const void *b,
 	{
 		const char *pa = (const char *) a + ao * n * es;
 		const char *pb = (const char *) b + bo * n * es;
-		double		c = cosine(dot_as_double(dtype, pa, pb, n),
-							   dot_as_double(dtype, pa, pa, n),
-							   dot_as_double(dtype, pb, pb, n));
+		double		ab,
+					aa,
+					bb,
+					c;
+
+		if (dtype == DTX_FLOAT32)
+		{
+			prefetch_row(pa, n * es);
+			dtx_f32dot3((const float *) pa, (const float *) pb, n, &ab, &aa, &bb);
+		}
+		else
+		{
+			ab = dot_as_double(dtype, pa, pb, n);
+			aa = dot_as_double(dtype, pa, pa, n);
+			bb = dot_as_double(dtype, pb, pb, n);
+		}
+		c = cosine(ab, aa, bb);
 
 		if (dtype == DTX_FLOAT32)
 			((float *) out)[r] = (float) c;

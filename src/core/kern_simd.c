@@ -29,6 +29,24 @@ f32dot_generic(const float *a, const float *b, int64_t n)
 	return (s0 + s1) + (s2 + s3);
 }
 
+static void
+f32dot3_generic(const float *a, const float *b, int64_t n, double *ab, double *aa, double *bb)
+{
+	double		s = 0,
+				x = 0,
+				y = 0;
+
+	for (int64_t i = 0; i < n; i++)
+	{
+		s += (double) a[i] * b[i];
+		x += (double) a[i] * a[i];
+		y += (double) b[i] * b[i];
+	}
+	*ab = s;
+	*aa = x;
+	*bb = y;
+}
+
 static double
 f64dot_generic(const double *a, const double *b, int64_t n)
 {
@@ -131,6 +149,36 @@ f32dot_avx512(const float *a, const float *b, int64_t n)
 }
 
 __attribute__((target("avx512f")))
+static void
+f32dot3_avx512(const float *a, const float *b, int64_t n, double *ab, double *aa, double *bb)
+{
+	__m512d		s0 = _mm512_setzero_pd(), s1 = s0, x0 = s0, x1 = s0, y0 = s0, y1 = s0;
+	int64_t		i = 0;
+	double		t1,
+				t2,
+				t3;
+
+	for (; i + 16 <= n; i += 16)
+	{
+		__m512d		va = _mm512_cvtps_pd(_mm256_loadu_ps(a + i)),
+					vb = _mm512_cvtps_pd(_mm256_loadu_ps(b + i)),
+					wa = _mm512_cvtps_pd(_mm256_loadu_ps(a + i + 8)),
+					wb = _mm512_cvtps_pd(_mm256_loadu_ps(b + i + 8));
+
+		s0 = _mm512_fmadd_pd(va, vb, s0);
+		x0 = _mm512_fmadd_pd(va, va, x0);
+		y0 = _mm512_fmadd_pd(vb, vb, y0);
+		s1 = _mm512_fmadd_pd(wa, wb, s1);
+		x1 = _mm512_fmadd_pd(wa, wa, x1);
+		y1 = _mm512_fmadd_pd(wb, wb, y1);
+	}
+	f32dot3_generic(a + i, b + i, n - i, &t1, &t2, &t3);
+	*ab = _mm512_reduce_add_pd(_mm512_add_pd(s0, s1)) + t1;
+	*aa = _mm512_reduce_add_pd(_mm512_add_pd(x0, x1)) + t2;
+	*bb = _mm512_reduce_add_pd(_mm512_add_pd(y0, y1)) + t3;
+}
+
+__attribute__((target("avx512f")))
 static double
 f64dot_avx512(const double *a, const double *b, int64_t n)
 {
@@ -149,6 +197,7 @@ f64dot_avx512(const double *a, const double *b, int64_t n)
 #endif
 
 dtx_f32dot_fn dtx_f32dot = NULL;
+dtx_f32dot3_fn dtx_f32dot3 = NULL;
 dtx_f64dot_fn dtx_f64dot = NULL;
 static const char *simd_name = "generic";
 static int	force_generic = 0;
@@ -159,6 +208,7 @@ dtx_simd_init(void)
 	if (dtx_f32dot)
 		return;
 	dtx_f32dot = f32dot_generic;
+	dtx_f32dot3 = f32dot3_generic;
 	dtx_f64dot = f64dot_generic;
 	simd_name = "generic";
 	if (force_generic)
@@ -168,6 +218,7 @@ dtx_simd_init(void)
 	if (__builtin_cpu_supports("avx512f"))
 	{
 		dtx_f32dot = f32dot_avx512;
+		dtx_f32dot3 = f32dot3_avx512;
 		dtx_f64dot = f64dot_avx512;
 		simd_name = "avx512";
 	}

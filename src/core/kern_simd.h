@@ -16,7 +16,12 @@
 typedef double (*dtx_f32dot_fn) (const float *a, const float *b, int64_t n);
 typedef double (*dtx_f64dot_fn) (const double *a, const double *b, int64_t n);
 
+typedef void (*dtx_f32dot3_fn) (const float *a, const float *b, int64_t n,
+								double *ab, double *aa, double *bb);
+
 extern dtx_f32dot_fn dtx_f32dot;
+/* a.b, a.a and b.b in one pass (cosine), each summed in double */
+extern dtx_f32dot3_fn dtx_f32dot3;
 extern dtx_f64dot_fn dtx_f64dot;
 
 /* choose the loops for this CPU; called by every kernel entry (cheap) */

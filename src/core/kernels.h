@@ -39,6 +39,12 @@ typedef enum DtxStatus
  */
 DtxStatus	dtx_dot(int dtype, const void *a, const void *b, int64_t n, double *out);
 
+/*
+ * cosine_similarity of two vectors of n elements, in double for every
+ * dtype (norms clamped at DTX_NORM_EPS).
+ */
+DtxStatus	dtx_cosine(int dtype, const void *a, const void *b, int64_t n, double *out);
+
 /* sum of squares of n elements, in double (any dtype) */
 DtxStatus	dtx_sumsq(int dtype, const void *a, int64_t n, double *out);
 

@@ -477,11 +477,9 @@ dtx_parse_fill(const char *s, const DtxParseInfo *info, int dtype,
 				case DTX_FLOAT32:
 					((float *) data)[i] = (float) v;
 					if (exact)
-					{
 						exact[i] = (double) v;
-						if ((double) (float) v != (double) v && exact_needed)
-							*exact_needed = 1;
-					}
+					if (exact_needed && (double) (float) v != (double) v)
+						*exact_needed = 1;
 					break;
 				default:
 					return fail_range(err, s, t);
@@ -495,13 +493,14 @@ dtx_parse_fill(const char *s, const DtxParseInfo *info, int dtype,
 			if (float_out_of_range(v, is_inf))
 				return fail_range(err, s, t);
 			((float *) data)[i] = v;
-			if (exact)
+			if (exact || (exact_needed && !*exact_needed))
 			{
 				double		d = strtod(p, &end);
 
-				exact[i] = d;
-				/* NaN != NaN, so compare bit patterns through isnan */
-				if (!(isnan(d) || d == (double) v) && exact_needed)
+				if (exact)
+					exact[i] = d;
+				/* NaN != NaN, so test it apart */
+				if (exact_needed && !(isnan(d) || d == (double) v))
 					*exact_needed = 1;
 			}
 		}

@@ -66,10 +66,11 @@ DtxParseCode dtx_parse_scan(const char *s, DtxParseInfo *info, DtxParseError *er
  * target's precision, or as double and truncated toward zero for integer
  * targets).  A value outside the dtype's range is DTX_PARSE_RANGE.
  *
- * If exact is not NULL (float32 targets only), exact[i] receives each
- * element's value read as a double, and *exact_needed is set to 1 when some
- * element's double differs from its float32 widened: the caller keeps those
- * digits so a later conversion to float64 loses none.
+ * For float32 targets: if exact is not NULL, exact[i] receives each
+ * element's value read as a double; if exact_needed is not NULL, it is set
+ * to 1 when some element's double differs from its float32 widened, so
+ * the caller can keep those digits and a later conversion to float64 loses
+ * none.  Either may be NULL.
  */
 DtxParseCode dtx_parse_fill(const char *s, const DtxParseInfo *info, int dtype,
 							void *data, double *exact, int *exact_needed,

@@ -321,6 +321,31 @@ test_matmul(void)
 }
 
 static void
+test_cosine(void)
+{
+	int			bad = 0;
+
+	for (int t = 0; t < 200; t++)
+	{
+		int			dtype = 1 + t % 4;
+		int64_t		n = irand(0, 2000);
+		void	   *a = rand_data(dtype, n),
+				   *b = rand_data(dtype, n);
+		double		got;
+		long double ab = ref_dot(dtype, a, b, n),
+					aa = ref_dot(dtype, a, a, n),
+					bb = ref_dot(dtype, b, b, n),
+					want = ab / (fmaxl(sqrtl(aa), 1e-8L) * fmaxl(sqrtl(bb), 1e-8L));
+
+		if (dtx_cosine(dtype, a, b, n, &got) != DTX_OK || fabsl(got - want) > 1e-12L)
+			bad++;
+		free(a);
+		free(b);
+	}
+	tap_ok(bad == 0, "cosine of 200 random pairs within 1e-12 of the reference (%d bad)", bad);
+}
+
+static void
 test_overflow(void)
 {
 	int32_t		a32[] = {65536, 1},
@@ -465,6 +490,7 @@ run_all(void)
 	test_dot();
 	test_accuracy();
 	test_rows();
+	test_cosine();
 	test_matmul();
 	test_overflow();
 	test_convert();
