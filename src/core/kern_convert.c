@@ -4,27 +4,13 @@
 #include <math.h>
 #include <string.h>
 
+#include "kern_util.h"
 #include "kernels.h"
 
 /* truncation toward zero fits: the bounds are exact powers of two */
 #define FITS_I64(v) (!isnan(v) && trunc(v) >= -9223372036854775808.0 && trunc(v) < 9223372036854775808.0)
 #define FITS_I32(v) (!isnan(v) && trunc(v) >= -2147483648.0 && trunc(v) <= 2147483647.0)
 
-static inline double
-load_double(int dtype, const void *src, int64_t i)
-{
-	switch (dtype)
-	{
-		case DTX_FLOAT32:
-			return ((const float *) src)[i];
-		case DTX_FLOAT64:
-			return ((const double *) src)[i];
-		case DTX_INT32:
-			return ((const int32_t *) src)[i];
-		default:
-			return (double) ((const int64_t *) src)[i];
-	}
-}
 
 DtxStatus
 dtx_convert(int src_dtype, const void *src, int dst_dtype, void *dst,
@@ -55,7 +41,7 @@ dtx_convert(int src_dtype, const void *src, int dst_dtype, void *dst,
 			continue;
 		}
 		{
-			double		v = load_double(src_dtype, src, i);
+			double		v = dtx_load_double(src_dtype, src, i);
 
 			switch (dst_dtype)
 			{

@@ -13,26 +13,12 @@
 
 #include "blas.h"
 #include "kern_simd.h"
+#include "kern_util.h"
 #include "kernels.h"
 
 /* below this many multiply-adds per product, a gemm call costs more than it saves */
 #define GEMM_MIN_FLOPS 32768
 
-static inline double
-ld(int dtype, const void *p, int64_t i)
-{
-	switch (dtype)
-	{
-		case DTX_FLOAT32:
-			return ((const float *) p)[i];
-		case DTX_FLOAT64:
-			return ((const double *) p)[i];
-		case DTX_INT32:
-			return ((const int32_t *) p)[i];
-		default:
-			return (double) ((const int64_t *) p)[i];
-	}
-}
 
 /* one product in double: out[i,p] = sum_k x[i,k] y[k,p], any dtype in, double out */
 static void
@@ -46,10 +32,10 @@ matmul_double(int dtype, int64_t M, int64_t K, int64_t P,
 		memset(o, 0, P * sizeof(double));
 		for (int64_t k = 0; k < K; k++)
 		{
-			double		xv = ld(dtype, x, i * K + k);
+			double		xv = dtx_load_double(dtype, x, i * K + k);
 
 			for (int64_t p = 0; p < P; p++)
-				o[p] += xv * ld(dtype, y, k * P + p);
+				o[p] += xv * dtx_load_double(dtype, y, k * P + p);
 		}
 	}
 }
@@ -196,7 +182,7 @@ dtx_batch_matmul_normalized(int dtype, int64_t M, int64_t K, int64_t P,
 			double		s = 0;
 
 			for (int64_t k = 0; k < K; k++)
-				s += ld(dtype, xb, i * K + k) * ld(dtype, xb, i * K + k);
+				s += dtx_load_double(dtype, xb, i * K + k) * dtx_load_double(dtype, xb, i * K + k);
 			nx[i] = fmax(sqrt(s), DTX_NORM_EPS);
 		}
 		for (int64_t p = 0; p < P; p++)
@@ -204,7 +190,7 @@ dtx_batch_matmul_normalized(int dtype, int64_t M, int64_t K, int64_t P,
 			double		s = 0;
 
 			for (int64_t k = 0; k < K; k++)
-				s += ld(dtype, yb, k * P + p) * ld(dtype, yb, k * P + p);
+				s += dtx_load_double(dtype, yb, k * P + p) * dtx_load_double(dtype, yb, k * P + p);
 			ny[p] = fmax(sqrt(s), DTX_NORM_EPS);
 		}
 		matmul_double(dtype, M, K, P, xb, yb, tmp);
@@ -287,10 +273,10 @@ dtx_maxsim(int dtype, const void *doc, int64_t ndoc, const void *q,
 	{
 		if (dtx_dtype_is_float(dtype))
 		{
-			double		m = ld(dtype, sim, i * ndoc);
+			double		m = dtx_load_double(dtype, sim, i * ndoc);
 
 			for (int64_t r = 1; r < ndoc; r++)
-				m = fmax(m, ld(dtype, sim, i * ndoc + r));
+				m = fmax(m, dtx_load_double(dtype, sim, i * ndoc + r));
 			total += m;
 		}
 		else
