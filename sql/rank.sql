@@ -49,6 +49,8 @@ SELECT err($$SELECT topk(emb, id, '[1.0,2,3]', 0) FROM items$$);
 SELECT err($$SELECT topk(emb, id, 'float64:[1,2,3]', 3) FROM items$$);
 SELECT err($$SELECT topk(t, 1, '[1.0,2]', 3) FROM (VALUES ('int32:[1,2]'::tensor)) v(t)$$);
 SELECT err($$SELECT topk(emb, id, '[[[1.0]]]', 3) FROM items$$);
+SELECT err($$SELECT topk(emb, id, NULL, 3) FROM items$$);
+SELECT err($$SELECT topk(emb, id, '[1.0,2,3]', 1073741824) FROM items$$);
 SELECT err($$SELECT stack(t) FROM (VALUES ('[1,2]'::tensor), ('[1.0,2,3]')) v(t)$$);
 SELECT err($$SELECT stack(t) FROM (VALUES ('[1,2]'::tensor), ('int32:[1,2]')) v(t)$$);
 SELECT err($$SELECT maxsim('[1,2]', '[1,2]')$$);

@@ -87,7 +87,7 @@ TopkInit(MemoryContext ctx, Tensor *q, int32 k)
 	if ((uint64) nq * (uint64) k > MaxAllocSize / (sizeof(double) + sizeof(int64)))
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("topk of %lld queries with k = %d needs too much memory",
+				 errmsg("topk with %lld queries and k = %d needs too much memory",
 						(long long) nq, k)));
 
 	old = MemoryContextSwitchTo(ctx);

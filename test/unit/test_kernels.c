@@ -9,6 +9,7 @@
 
 #include "blas.h"
 #include "kern_simd.h"
+#include "kern_util.h"
 #include "kernels.h"
 #include "shape.h"
 #include "tap.h"
@@ -59,29 +60,13 @@ rand_data(int dtype, int64_t n)
 	return p;
 }
 
-static double
-getd(int dtype, const void *p, int64_t i)
-{
-	switch (dtype)
-	{
-		case DTX_FLOAT32:
-			return ((const float *) p)[i];
-		case DTX_FLOAT64:
-			return ((const double *) p)[i];
-		case DTX_INT32:
-			return ((const int32_t *) p)[i];
-		default:
-			return (double) ((const int64_t *) p)[i];
-	}
-}
-
 static long double
 ref_dot(int dtype, const void *a, const void *b, int64_t n)
 {
 	long double s = 0;
 
 	for (int64_t i = 0; i < n; i++)
-		s += (long double) getd(dtype, a, i) * getd(dtype, b, i);
+		s += (long double) dtx_load_double(dtype, a, i) * dtx_load_double(dtype, b, i);
 	return s;
 }
 
@@ -114,7 +99,7 @@ test_dot(void)
 		long double scale = 0;
 
 		for (int64_t i = 0; i < n; i++)
-			scale += fabsl((long double) getd(dtype, a, i) * getd(dtype, b, i));
+			scale += fabsl((long double) dtx_load_double(dtype, a, i) * dtx_load_double(dtype, b, i));
 		cases++;
 		if (dtx_dot(dtype, a, b, n, &got) != DTX_OK ||
 			!close_enough(dtype, got, ref_dot(dtype, a, b, n), scale, 0))
@@ -233,10 +218,10 @@ test_rows(void)
 					aa = ref_dot(dtype, pa, pa, n);
 					bb = ref_dot(dtype, pb, pb, n);
 					for (int64_t i = 0; i < n; i++)
-						scale += fabsl((long double) getd(dtype, pa, i) * getd(dtype, pb, i));
+						scale += fabsl((long double) dtx_load_double(dtype, pa, i) * dtx_load_double(dtype, pb, i));
 				}
 				wc = want / (fmaxl(sqrtl(aa), 1e-8L) * fmaxl(sqrtl(bb), 1e-8L));
-				if (!close_enough(dtype, getd(dtype, out, r), want, scale, dtype == DTX_FLOAT32) ||
+				if (!close_enough(dtype, dtx_load_double(dtype, out, r), want, scale, dtype == DTX_FLOAT32) ||
 					fabsl(gotc - wc) > (dtype == DTX_FLOAT32 ? 1e-6L : 1e-12L))
 					bad++;
 				for (int k = ondim - 1; k >= 0; k--)
@@ -293,8 +278,8 @@ test_matmul(void)
 
 					for (int64_t k = 0; k < K; k++)
 					{
-						long double xv = getd(dtype, x, b * M * K + i * K + k),
-									yv = getd(dtype, y, b * K * P + k * P + p);
+						long double xv = dtx_load_double(dtype, x, b * M * K + i * K + k),
+									yv = dtx_load_double(dtype, y, b * K * P + k * P + p);
 
 						s += xv * yv;
 						scale += fabsl(xv * yv);
@@ -303,8 +288,8 @@ test_matmul(void)
 					}
 					/* sgemm accumulates in float: allow it 1e-5 of the absolute sum */
 					if (dtype == DTX_FLOAT32 ?
-						fabsl(getd(dtype, out, b * M * P + i * P + p) - s) > 1e-5L * (scale + 1e-30L) :
-						!close_enough(dtype, getd(dtype, out, b * M * P + i * P + p), s, scale, 0))
+						fabsl(dtx_load_double(dtype, out, b * M * P + i * P + p) - s) > 1e-5L * (scale + 1e-30L) :
+						!close_enough(dtype, dtx_load_double(dtype, out, b * M * P + i * P + p), s, scale, 0))
 						bad++;
 					want = s / (fmaxl(sqrtl(nx), 1e-8L) * fmaxl(sqrtl(ny), 1e-8L));
 					gotn = dtype == DTX_FLOAT32 ? ((float *) nout)[b * M * P + i * P + p] :
