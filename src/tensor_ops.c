@@ -15,6 +15,7 @@
 #include "utils/memutils.h"
 
 #include "device.h"
+#include "heap_prefetch.h"
 #include "kernels.h"
 #include "shape.h"
 #include "tensor.h"
@@ -87,6 +88,8 @@ DotOf(Tensor *a, Tensor *b)
 	double		r;
 	const DotextCudaApi *gpu;
 
+	PrefetchNextHeapRow(a);
+	PrefetchNextHeapRow(b);
 	CheckVectors("dot", a, b);
 	if (dtx_dtype_is_float(a->dtype) && (gpu = dotext_gpu_for(a->dims[0])) != NULL)
 	{
@@ -126,6 +129,8 @@ CosineOf(Tensor *a, Tensor *b)
 	DtxRowSpec	spec = {0};
 	double		r;
 
+	PrefetchNextHeapRow(a);
+	PrefetchNextHeapRow(b);
 	CheckVectors("cosine_similarity", a, b);
 	spec.n = a->dims[0];
 	CheckStatus(dtx_cosine(a->dtype, TensorData(a), TensorData(b), spec.n, &r),

@@ -22,6 +22,7 @@
 #include "utils/builtins.h"
 #include "utils/memutils.h"
 
+#include "heap_prefetch.h"
 #include "kernels.h"
 #include "tensor.h"
 
@@ -165,6 +166,7 @@ tensor_topk_transfn(PG_FUNCTION_ARGS)
 		st = TopkInit(aggctx, q, PG_GETARG_INT32(4));
 	}
 	emb = PG_GETARG_TENSOR_P(1);
+	PrefetchNextHeapRow(emb);
 	id = PG_GETARG_INT64(2);
 	CheckFloat32("embeddings", emb);
 	if ((emb->ndim != 1 && emb->ndim != 2) || emb->dims[emb->ndim - 1] != st->d)
@@ -174,9 +176,12 @@ tensor_topk_transfn(PG_FUNCTION_ARGS)
 						TensorShapeString(emb), (long long) st->d),
 				 errhint("Each row must be a (D) vector or a (B,D) batch of vectors.")));
 	nrows = emb->ndim == 2 ? emb->dims[0] : 1;
-	if (nrows >= st->cap / 2)
+	if (nrows >= st->cap / 2 || st->nq < DTX_TOPK_SGEMM_MIN_QUERIES)
 	{
-		/* a large stored batch: score it in place */
+		/*
+		 * A large stored batch, or few queries (exact dots, no sgemm to
+		 * feed): score it in place, as a copy would only read it twice.
+		 */
 		TopkFlush(st);
 		TopkScore(st, TensorData(emb), nrows, NULL, id);
 	}
@@ -313,6 +318,7 @@ tensor_maxsim(PG_FUNCTION_ARGS)
 	double		r;
 	DtxStatus	st;
 
+	PrefetchNextHeapRow(doc);
 	CheckSameDtype("maxsim", doc, q);
 	if (doc->ndim != 2 || q->ndim != 2 || doc->dims[1] != q->dims[1])
 		ereport(ERROR,

@@ -9,6 +9,7 @@
 #include <math.h>
 
 #include "kern_simd.h"
+#include "prefetch.h"
 #include "kernels.h"
 
 static DtxStatus
@@ -64,24 +65,14 @@ dot_as_double(int dtype, const void *a, const void *b, int64_t n)
  * A single dot (the <#> and <=> operators, once per table row) reads a row
  * that arrives cold from shared buffers, and the hardware prefetcher stops
  * at every 4 kB page.  Asking for all of its cache lines up front keeps
- * many misses in flight: the per-row ranking scan runs about 15% faster
- * (README, "Performance").  Streaming kernels (rowdot) need no help.
+ * many misses in flight (README, "Performance").  Streaming kernels
+ * (rowdot) need no help.
  */
 static inline void
 prefetch_row(const void *p, size_t bytes)
 {
-	if (bytes < 1024)
-		return;
-	bytes = bytes < 65536 ? bytes : 65536;
-	for (size_t off = 0; off < bytes; off += 64)
-	{
-#if defined(__x86_64__)
-		/* volatile asm: GCC 12 deletes a loop of __builtin_prefetch here */
-		__asm__ volatile("prefetcht0 %0"::"m"(*((const char *) p + off)));
-#else
-		__builtin_prefetch((const char *) p + off, 0, 3);
-#endif
-	}
+	if (bytes >= 1024)
+		dtx_prefetch_l1(p, bytes < 65536 ? bytes : 65536);
 }
 
 DtxStatus

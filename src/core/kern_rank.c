@@ -21,10 +21,9 @@
 
 #include "blas.h"
 #include "kern_simd.h"
+#include "prefetch.h"
 #include "kernels.h"
 
-/* fewer queries than this: exact dots directly, sgemm would not pay */
-#define SGEMM_MIN_QUERIES 8
 
 static double
 topk_threshold(const DtxTopK *t)
@@ -42,11 +41,15 @@ dtx_topk_scan_f32(const float *rows, int64_t n, const int64_t *ids, int64_t firs
 	const DtxBlas *blas;
 
 	dtx_simd_init();
-	blas = nq >= SGEMM_MIN_QUERIES && d > 0 ? dtx_blas() : NULL;
+	blas = nq >= DTX_TOPK_SGEMM_MIN_QUERIES && d > 0 ? dtx_blas() : NULL;
 	if (n == 0)
 		return DTX_OK;
 	if (blas == NULL)
 	{
+		/* a row straight from a table page arrives cold: ask for all of it */
+		size_t		bytes = (size_t) (n * d) * sizeof(float);
+
+		dtx_prefetch_l1(rows, bytes < 65536 ? bytes : 65536);
 		for (int64_t q = 0; q < nq; q++)
 			for (int64_t j = 0; j < n; j++)
 				dtx_topk_push(&heaps[q], dtx_f32dot(queries + q * d, rows + j * d, d),

@@ -148,6 +148,9 @@ void		dtx_topk_push(DtxTopK *t, double score, int64_t id);
 /* leave the entries best first (the heap order is gone afterwards) */
 void		dtx_topk_sorted(DtxTopK *t);
 
+/* fewer queries than this: exact dots directly, sgemm would not pay */
+#define DTX_TOPK_SGEMM_MIN_QUERIES 8
+
 /*
  * Score n float32 rows (n x d) against nq queries (nq x d) and push every
  * row into each query's heap (heaps[nq]), ids ids[j] or first_id + j.  The

@@ -1,0 +1,45 @@
+/*
+ * prefetch.h: ask the memory system for a range of bytes ahead of use.
+ *
+ * A prefetch never faults, so a range may be a guess.  GCC 12 deletes a
+ * loop of __builtin_prefetch whose results it cannot see used, hence the
+ * volatile asm on x86.
+ */
+#ifndef DOTEXT_PREFETCH_H
+#define DOTEXT_PREFETCH_H
+
+#include <stddef.h>
+
+/* into L1: for data the very next instructions read */
+static inline void
+dtx_prefetch_l1(const void *p, size_t bytes)
+{
+	for (size_t off = 0; off < bytes; off += 64)
+	{
+#if defined(__x86_64__)
+		__asm__ volatile("prefetcht0 %0"::"m"(*((const char *) p + off)));
+#else
+		__builtin_prefetch((const char *) p + off, 0, 3);
+#endif
+	}
+}
+
+/*
+ * Into L2 only: for data needed a little later.  On this Zen 5 machine the
+ * L1 has few miss buffers and L2 many, so rows prefetched this way keep
+ * more misses in flight (test/bench/heap_walk.c: 1.7x on a heap-page walk).
+ */
+static inline void
+dtx_prefetch_l2(const void *p, size_t bytes)
+{
+	for (size_t off = 0; off < bytes; off += 64)
+	{
+#if defined(__x86_64__)
+		__asm__ volatile("prefetcht1 %0"::"m"(*((const char *) p + off)));
+#else
+		__builtin_prefetch((const char *) p + off, 0, 2);
+#endif
+	}
+}
+
+#endif
