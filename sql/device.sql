@@ -21,3 +21,22 @@ RESET dotext.gpu_min_elements;
 SELECT err($$SET dotext.device = 'tpu'$$);
 SELECT err($$SET dotext.gpu_min_elements = 0$$);
 SELECT err($$SET dotext.nosuch = 1$$);
+-- dotext.blas_threads: OpenBLAS threads for one matrix product, same answers
+SHOW dotext.blas_threads;
+CREATE TEMP TABLE bt AS SELECT i::bigint AS id,
+  ARRAY(SELECT sin(i * 0.37 + j * 1.3)::real FROM generate_series(1, 64) j)::tensor AS emb
+FROM generate_series(1, 5000) i;
+CREATE TEMP TABLE bq AS SELECT stack(ARRAY(SELECT cos(j * g)::real FROM generate_series(1, 64) j)::tensor ORDER BY g) AS q
+FROM generate_series(1, 16) g;
+CREATE TEMP TABLE r1 AS SELECT (SELECT topk(emb, id, q, 5) FROM bt) AS ids,
+  tensor_to_float8(axis_dot(reshape(q, '{1,16,64}'), (SELECT reshape(stack(emb ORDER BY id), '{1,100,64}') FROM bt WHERE id <= 100), 2)::tensor(float64)) AS gram
+FROM bq;   -- 16 queries: sgemm filters topk; 16x64x100: axis_dot runs sgemm
+SET dotext.blas_threads = 2;
+SELECT (SELECT topk(emb, id, q, 5) FROM bt) = r1.ids AS topk_same,
+       (SELECT max(abs(x - y) / abs(y)) < 1e-6 FROM unnest(tensor_to_float8(axis_dot(reshape(q, '{1,16,64}'),
+          (SELECT reshape(stack(emb ORDER BY id), '{1,100,64}') FROM bt WHERE id <= 100), 2)::tensor(float64)), r1.gram) u(x, y)) AS gram_same,
+       cardinality(r1.gram) AS gram_elements
+FROM bq, r1;
+RESET dotext.blas_threads;
+SELECT err($$SET dotext.blas_threads = 0$$);
+SELECT err($$SET dotext.blas_threads = 65$$);

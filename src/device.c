@@ -1,6 +1,6 @@
 /*
- * device.c: dotext.device and dotext.gpu_min_elements, and the lazy probe
- * of the GPU library.
+ * device.c: the GUCs dotext.device, dotext.gpu_min_elements and
+ * dotext.blas_threads, and the lazy probe of the GPU library.
  *
  * The library ($libdir/dotext_cuda.so) is opened on the first operation
  * that could use it, in a backend, never in _PG_init or the postmaster: a
@@ -18,6 +18,7 @@
 #include "utils/builtins.h"
 #include "utils/guc.h"
 
+#include "blas.h"
 #include "device.h"
 
 PG_FUNCTION_INFO_V1(dotext_gpu_info);
@@ -38,6 +39,14 @@ static const struct config_enum_entry device_options[] = {
 
 static int	device_setting = DEVICE_AUTO;
 static int	gpu_min_elements = 4 * 1024 * 1024;
+static int	blas_threads = 1;
+
+/* records the value only: OpenBLAS is touched in a backend, on its next use */
+static void
+assign_blas_threads(int newval, void *extra)
+{
+	dtx_blas_set_threads(newval);
+}
 
 /* probe outcome for this process */
 static pid_t probed_pid = 0;
@@ -59,6 +68,12 @@ dotext_device_define_gucs(void)
 							"The default is a placeholder: no GPU crossover has been measured yet.",
 							&gpu_min_elements, 4 * 1024 * 1024, 1, PG_INT32_MAX,
 							PGC_USERSET, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("dotext.blas_threads",
+							"Threads OpenBLAS may use for one matrix product (topk, axis_dot).",
+							"One by default: a server runs one backend per core, and idle OpenBLAS "
+							"threads spin.  Raise it on a machine that runs few large queries.",
+							&blas_threads, 1, 1, 64,
+							PGC_USERSET, 0, NULL, assign_blas_threads, NULL);
 }
 
 static void

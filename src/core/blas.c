@@ -17,6 +17,10 @@ static DtxBlas blas;
 static const DtxBlas *loaded = NULL;
 static char info[256] = "not loaded yet";
 static void *handle = NULL;
+static void (*set_threads) (int) = NULL;
+static int	(*get_threads) (void) = NULL;
+static int	want_threads = 1;
+static int	applied_threads = 0;	/* 0: apply at first use */
 
 /*
  * The core type dotext asks OpenBLAS for.  Debian's OpenBLAS 0.3.21 has no
@@ -81,14 +85,16 @@ load(void)
 	blas.sgemm = (dtx_sgemm_fn) dlsym(handle, "cblas_sgemm");
 	blas.dgemm = (dtx_dgemm_fn) dlsym(handle, "cblas_dgemm");
 	corename = (const char *(*) (void)) dlsym(handle, "openblas_get_corename");
+	set_threads = (void (*) (int)) dlsym(handle, "openblas_set_num_threads");
+	get_threads = (int (*) (void)) dlsym(handle, "openblas_get_num_threads");
 	if (!blas.sgemm || !blas.dgemm)
 	{
 		snprintf(info, sizeof(info), "not loaded: cblas_sgemm/cblas_dgemm missing");
 		return;
 	}
 	loaded = &blas;
-	snprintf(info, sizeof(info), "OpenBLAS, core %s, OPENBLAS_NUM_THREADS=%s",
-			 corename ? corename() : "unknown", getenv("OPENBLAS_NUM_THREADS"));
+	snprintf(info, sizeof(info), "OpenBLAS, core %s",
+			 corename ? corename() : "unknown");
 }
 
 const DtxBlas *
@@ -96,14 +102,33 @@ dtx_blas(void)
 {
 	if (!tried)
 		load();
+	/* OpenBLAS grows its pool on demand (it starts with OPENBLAS_NUM_THREADS) */
+	if (loaded && want_threads != applied_threads && set_threads)
+	{
+		set_threads(want_threads);
+		applied_threads = want_threads;
+	}
 	return loaded;
+}
+
+void
+dtx_blas_set_threads(int n)
+{
+	want_threads = n < 1 ? 1 : n;
 }
 
 const char *
 dtx_blas_info(void)
 {
-	dtx_blas();
-	return info;
+	static char line[sizeof(info) + 32];
+	int			n;
+
+	if (dtx_blas() == NULL)
+		return info;
+	/* what the library says, not what was asked */
+	n = get_threads ? get_threads() : applied_threads;
+	snprintf(line, sizeof(line), "%s, %d thread%s", info, n, n == 1 ? "" : "s");
+	return line;
 }
 
 void

@@ -104,6 +104,7 @@ ms[dot_ext]=$(median "SELECT id FROM t_ext ORDER BY emb <#> '$q' LIMIT 10")
 ms[dot_plain]=$(median "SELECT id FROM t_plain ORDER BY emb <#> '$q' LIMIT 10")
 ms[cos_main]=$(median "SELECT id FROM t_main ORDER BY emb <=> '$q' LIMIT 10")
 ms[topk_many]=$(median "SELECT topk(emb, id, (SELECT q FROM queries), 10) FROM t_main")
+ms[topk_many2]=$(PGOPTIONS="-c dotext.blas_threads=2" median "SELECT topk(emb, id, (SELECT q FROM queries), 10) FROM t_main")
 ms[topk_one]=$(median "SELECT topk(emb, id, '$q', 10) FROM t_main")
 ms[batch_topk]=$(median "SELECT topk(embs, first_id, '$q', 10) FROM t_batch")
 ms[big_rowdot]=$(median "SELECT numel(rowdot(t, '$q')) FROM t_big")
@@ -135,7 +136,8 @@ fi
 r() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) printf "%.1fx", a / b; else print "-" }'; }
 echo
 echo "dotext ranking benchmark: $rows x $dim float32, top 10, median of $runs runs (ms)"
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), PostgreSQL $(psql -XAtc 'SHOW server_version'), jit off, no parallel workers"
+cpu="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs) (family $(grep -m1 'cpu family' /proc/cpuinfo | cut -d: -f2 | xargs) model $(grep -m1 '^model\s' /proc/cpuinfo | cut -d: -f2 | xargs))"
+echo "machine: $(nproc) cores, $cpu, PostgreSQL $(psql -XAtc 'SHOW server_version'), jit off, no parallel workers"
 echo "table t_plain: $((bytes / 1000000)) MB; t_main: $((main_bytes / 1000000)) MB; t_batch: $((batch_bytes / 1000000)) MB"
 [ -n "$bw" ] && echo "memory read bandwidth (test/bench/membw, one core): $bw GB/s -> reading t_plain takes $(awk -v b=$bytes -v g=$bw 'BEGIN{printf "%.1f", b / g / 1e6}') ms"
 echo
@@ -156,6 +158,7 @@ else
 fi
 row "topk(emb, id, q, 10), one query, one scan" "${ms[topk_one]}" ""
 row "topk(emb, id, Q, 10), $nq queries in one scan" "${ms[topk_many]}" "$(awk -v a=${ms[topk_many]} -v n=$nq 'BEGIN{printf "%.2f ms per query", a/n}')"
+row "the same with SET dotext.blas_threads = 2" "${ms[topk_many2]}" "two OpenBLAS threads, both cores"
 [ "$has_vector" = 1 ] && row "pgvector, $nq queries one by one (estimate: $nq x plain)" "$(awk -v a=${ms[v_plain]} -v n=$nq 'BEGIN{printf "%.0f", a*n}')" ""
 row "stored batches (1024 x $dim per row): topk" "${ms[batch_topk]}" ""
 row "stored batches: rowdot of every batch" "${ms[batch_rowdot]}" ""

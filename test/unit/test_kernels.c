@@ -488,6 +488,16 @@ main(void)
 {
 	printf("# BLAS: %s\n", dtx_blas_info());
 	run_all();
+	/* the BLAS paths again with two OpenBLAS threads (dotext.blas_threads = 2) */
+	dtx_blas_set_threads(2);
+	if (dtx_blas() != NULL)
+	{
+		tap_ok(strstr(dtx_blas_info(), ", 2 threads") != NULL,
+			   "two BLAS threads asked, library reports: %s", dtx_blas_info());
+		test_matmul();
+		test_topk_scan();
+	}
+	dtx_blas_set_threads(1);
 	/* again with OpenBLAS off and the plain C loops */
 	setenv("DOTEXT_NO_BLAS", "1", 1);
 	dtx_blas_reset();
