@@ -61,20 +61,6 @@ dot_as_double(int dtype, const void *a, const void *b, int64_t n)
 	}
 }
 
-/*
- * A single dot (the <#> and <=> operators, once per table row) reads a row
- * that arrives cold from shared buffers, and the hardware prefetcher stops
- * at every 4 kB page.  Asking for all of its cache lines up front keeps
- * many misses in flight (README, "Performance").  Streaming kernels
- * (rowdot) need no help.
- */
-static inline void
-prefetch_row(const void *p, size_t bytes)
-{
-	if (bytes >= 1024)
-		dtx_prefetch_l1(p, bytes < 65536 ? bytes : 65536);
-}
-
 DtxStatus
 dtx_dot(int dtype, const void *a, const void *b, int64_t n, double *out)
 {
@@ -82,8 +68,8 @@ dtx_dot(int dtype, const void *a, const void *b, int64_t n, double *out)
 	DtxStatus	st;
 
 	dtx_simd_init();
-	prefetch_row(a, (size_t) n * dtx_elem_size(dtype));
-	prefetch_row(b, (size_t) n * dtx_elem_size(dtype));
+	dtx_prefetch_row(a, (size_t) n * dtx_elem_size(dtype));
+	dtx_prefetch_row(b, (size_t) n * dtx_elem_size(dtype));
 	switch (dtype)
 	{
 		case DTX_FLOAT32:
@@ -209,8 +195,8 @@ dtx_cosine(int dtype, const void *a, const void *b, int64_t n, double *out)
 					bb;
 
 		dtx_simd_init();
-		prefetch_row(a, n * sizeof(float));
-		prefetch_row(b, n * sizeof(float));
+		dtx_prefetch_row(a, n * sizeof(float));
+		dtx_prefetch_row(b, n * sizeof(float));
 		dtx_f32dot3(a, b, n, &ab, &aa, &bb);
 		*out = cosine(ab, aa, bb);
 		return DTX_OK;
@@ -244,7 +230,7 @@ dtx_rowcosine(int dtype, const DtxRowSpec *spec, const void *a, const void *b,
 
 		if (dtype == DTX_FLOAT32)
 		{
-			prefetch_row(pa, n * es);
+			dtx_prefetch_row(pa, n * es);
 			dtx_f32dot3((const float *) pa, (const float *) pb, n, &ab, &aa, &bb);
 		}
 		else

@@ -46,10 +46,8 @@ dtx_topk_scan_f32(const float *rows, int64_t n, const int64_t *ids, int64_t firs
 		return DTX_OK;
 	if (blas == NULL)
 	{
-		/* a row straight from a table page arrives cold: ask for all of it */
-		size_t		bytes = (size_t) (n * d) * sizeof(float);
-
-		dtx_prefetch_l1(rows, bytes < 65536 ? bytes : 65536);
+		/* a row straight from a table page arrives cold */
+		dtx_prefetch_row(rows, (size_t) (n * d) * sizeof(float));
 		for (int64_t q = 0; q < nq; q++)
 			for (int64_t j = 0; j < n; j++)
 				dtx_topk_push(&heaps[q], dtx_f32dot(queries + q * d, rows + j * d, d),

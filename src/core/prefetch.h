@@ -20,6 +20,19 @@ dtx_prefetch_l1(const void *p, size_t bytes)
 		__asm__ volatile("prefetcht0 %0"::"m"(*((const char *) p + off)));
 #else
 		__builtin_prefetch((const char *) p + off, 0, 3);
+/*
+ * A row about to be read once, cold from shared buffers (one dot per table
+ * row): all of its cache lines asked for up front keep many misses in
+ * flight, where the hardware prefetcher stops at every 4 kB page.  Small
+ * rows are not worth the loop; streaming kernels (rowdot) need no help.
+ */
+static inline void
+dtx_prefetch_row(const void *p, size_t bytes)
+{
+	if (bytes >= 1024)
+		dtx_prefetch_l1(p, bytes < 65536 ? bytes : 65536);
+}
+
 #endif
 	}
 }
@@ -38,8 +51,34 @@ dtx_prefetch_l2(const void *p, size_t bytes)
 		__asm__ volatile("prefetcht1 %0"::"m"(*((const char *) p + off)));
 #else
 		__builtin_prefetch((const char *) p + off, 0, 2);
+/*
+ * A row about to be read once, cold from shared buffers (one dot per table
+ * row): all of its cache lines asked for up front keep many misses in
+ * flight, where the hardware prefetcher stops at every 4 kB page.  Small
+ * rows are not worth the loop; streaming kernels (rowdot) need no help.
+ */
+static inline void
+dtx_prefetch_row(const void *p, size_t bytes)
+{
+	if (bytes >= 1024)
+		dtx_prefetch_l1(p, bytes < 65536 ? bytes : 65536);
+}
+
 #endif
 	}
+}
+
+/*
+ * A row about to be read once, cold from shared buffers (one dot per table
+ * row): all of its cache lines asked for up front keep many misses in
+ * flight, where the hardware prefetcher stops at every 4 kB page.  Small
+ * rows are not worth the loop; streaming kernels (rowdot) need no help.
+ */
+static inline void
+dtx_prefetch_row(const void *p, size_t bytes)
+{
+	if (bytes >= 1024)
+		dtx_prefetch_l1(p, bytes < 65536 ? bytes : 65536);
 }
 
 #endif
