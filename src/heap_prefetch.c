@@ -59,7 +59,7 @@ PrefetchNextHeapRow(const void *datum)
 			lo = ItemIdGetOffset(id);
 			if (ItemIdIsNormal(id) && lo + ItemIdGetLength(id) <= BLCKSZ)
 			{
-				dtx_prefetch_l2(page + lo, ItemIdGetLength(id));
+				dtx_prefetch(page + lo, ItemIdGetLength(id), 0);
 				return;
 			}
 		}
@@ -68,6 +68,6 @@ PrefetchNextHeapRow(const void *datum)
 	if (rowlen < MIN_ROW_BYTES || off / BLCKSZ + 1 >= (size_t) NBuffers)
 		return;
 	/* last row here: guess the next buffer, its header and its first row */
-	dtx_prefetch_l2(page + BLCKSZ, 128);
-	dtx_prefetch_l2(page + 2 * BLCKSZ - MAXALIGN(rowlen), MAXALIGN(rowlen));
+	dtx_prefetch(page + BLCKSZ, 128, 0);
+	dtx_prefetch(page + 2 * BLCKSZ - MAXALIGN(rowlen), MAXALIGN(rowlen), 0);
 }

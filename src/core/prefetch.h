@@ -10,60 +10,29 @@
 
 #include <stddef.h>
 
-/* into L1: for data the very next instructions read */
+/*
+ * to_l1: for data the very next instructions read.  Otherwise into L2
+ * only, for data needed a little later: on Zen 4/5 the L1 has few miss
+ * buffers and L2 many, so rows prefetched this way keep more misses in
+ * flight (test/bench/heap_walk.c: about 1.7x on a heap-page walk).
+ */
 static inline void
-dtx_prefetch_l1(const void *p, size_t bytes)
+dtx_prefetch(const void *p, size_t bytes, int to_l1)
 {
 	for (size_t off = 0; off < bytes; off += 64)
 	{
+		const char *c = (const char *) p + off;
+
 #if defined(__x86_64__)
-		__asm__ volatile("prefetcht0 %0"::"m"(*((const char *) p + off)));
+		if (to_l1)
+			__asm__ volatile("prefetcht0 %0"::"m"(*c));
+		else
+			__asm__ volatile("prefetcht1 %0"::"m"(*c));
 #else
-		__builtin_prefetch((const char *) p + off, 0, 3);
-/*
- * A row about to be read once, cold from shared buffers (one dot per table
- * row): all of its cache lines asked for up front keep many misses in
- * flight, where the hardware prefetcher stops at every 4 kB page.  Small
- * rows are not worth the loop; streaming kernels (rowdot) need no help.
- */
-static inline void
-dtx_prefetch_row(const void *p, size_t bytes)
-{
-	if (bytes >= 1024)
-		dtx_prefetch_l1(p, bytes < 65536 ? bytes : 65536);
-}
-
-#endif
-	}
-}
-
-/*
- * Into L2 only: for data needed a little later.  On this Zen 5 machine the
- * L1 has few miss buffers and L2 many, so rows prefetched this way keep
- * more misses in flight (test/bench/heap_walk.c: 1.7x on a heap-page walk).
- */
-static inline void
-dtx_prefetch_l2(const void *p, size_t bytes)
-{
-	for (size_t off = 0; off < bytes; off += 64)
-	{
-#if defined(__x86_64__)
-		__asm__ volatile("prefetcht1 %0"::"m"(*((const char *) p + off)));
-#else
-		__builtin_prefetch((const char *) p + off, 0, 2);
-/*
- * A row about to be read once, cold from shared buffers (one dot per table
- * row): all of its cache lines asked for up front keep many misses in
- * flight, where the hardware prefetcher stops at every 4 kB page.  Small
- * rows are not worth the loop; streaming kernels (rowdot) need no help.
- */
-static inline void
-dtx_prefetch_row(const void *p, size_t bytes)
-{
-	if (bytes >= 1024)
-		dtx_prefetch_l1(p, bytes < 65536 ? bytes : 65536);
-}
-
+		if (to_l1)
+			__builtin_prefetch(c, 0, 3);
+		else
+			__builtin_prefetch(c, 0, 2);
 #endif
 	}
 }
@@ -78,7 +47,7 @@ static inline void
 dtx_prefetch_row(const void *p, size_t bytes)
 {
 	if (bytes >= 1024)
-		dtx_prefetch_l1(p, bytes < 65536 ? bytes : 65536);
+		dtx_prefetch(p, bytes < 65536 ? bytes : 65536, 1);
 }
 
 #endif

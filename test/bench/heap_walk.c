@@ -65,8 +65,8 @@ walk(const char *buf, const float *q, int mode)
 				: heap_row(buf, p, t);
 
 			if (mode == 2)
-				dtx_prefetch_l2(t == 0 ? heap_row(buf, p, 1) : heap_row(buf, p + 1, 0),
-								DIM * 4);
+				dtx_prefetch(t == 0 ? heap_row(buf, p, 1) : heap_row(buf, p + 1, 0),
+							 DIM * 4, 0);	/* into L2, as heap_prefetch.c does */
 			dtx_dot(DTX_FLOAT32, row, q, DIM, &r);
 			s += r;
 		}
