@@ -27,9 +27,10 @@ static int	applied_threads = 0;	/* 0: apply at first use */
  * Zen 4/5 entry; on this project's machines an inherited
  * OPENBLAS_CORETYPE=Haswell (set machine-wide there) selects AVX2 kernels.
  * Its SkylakeX (AVX-512) kernels run sgemm 1.75x faster on Zen 5 and no
- * slower on Zen 4, whose AVX-512 units are 256 bits wide (README, "BLAS").  So when the CPU has the AVX-512 subsets those kernels use,
- * dotext asks for SkylakeX for its own copy of the library, whatever the
- * process inherited; DOTEXT_OPENBLAS_CORETYPE overrides the choice (an
+ * slower on Zen 4, whose AVX-512 units are 256 bits wide (README, "BLAS").
+ * So when the CPU has the AVX-512 subsets those kernels use, dotext asks
+ * for SkylakeX for its own copy of the library, whatever the process
+ * inherited; DOTEXT_OPENBLAS_CORETYPE overrides the choice (an
  * empty value lets OpenBLAS decide).  Returns NULL to leave things alone.
  */
 static const char *
