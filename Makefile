@@ -1,13 +1,13 @@
 # dotext: PGXS build.
 EXTENSION = dotext
-EXTVERSION = 0.1.0
+EXTVERSION = 0.2.0
 
 MODULE_big = dotext
 CORE_SRCS = $(wildcard src/core/*.c)
 OBJS = $(patsubst %.c,%.o,$(wildcard src/*.c) $(CORE_SRCS))
 
 DATA_built = sql/$(EXTENSION)--$(EXTVERSION).sql
-DATA = $(wildcard sql/$(EXTENSION)--*--*.sql)
+DATA = $(wildcard sql/$(EXTENSION)--*--*.sql) sql/$(EXTENSION)--0.1.0.sql
 
 # pg_regress inputs are sql/*.sql minus the install scripts
 REGRESS = setup $(sort $(filter-out setup $(EXTENSION)--% $(EXTENSION),$(basename $(notdir $(wildcard sql/*.sql)))))

@@ -202,3 +202,17 @@ COMMENT ON FUNCTION maxsim(tensor, tensor) IS 'ColBERT late interaction: sum ove
 CREATE FUNCTION dotext_gpu_info() RETURNS text
 	AS 'MODULE_PATHNAME' LANGUAGE C VOLATILE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION dotext_gpu_info() IS 'the GPU dotext uses, or why it uses none';
+
+-- issue 9: safety (0.2.0)
+
+-- issue 11: dtypes (0.2.0)
+
+-- issue 12: I/O (0.2.0)
+
+-- issue 13: per-row ranking (0.2.0)
+
+-- issue 14: pgvector parity (0.2.0)
+
+-- issue 15: flat index (0.2.0)
+
+-- issue 16: parallel and sharding (0.2.0)
