@@ -56,6 +56,8 @@ static char gpu_reason[512];
 void
 dotext_device_define_gucs(void)
 {
+	long		ncores;
+
 	DefineCustomEnumVariable("dotext.device",
 							 "Where dotext runs its operations: auto, cpu or gpu.",
 							 "auto offloads work of at least dotext.gpu_min_elements elements "
@@ -68,11 +70,18 @@ dotext_device_define_gucs(void)
 							"The default is a placeholder: no GPU crossover has been measured yet.",
 							&gpu_min_elements, 4 * 1024 * 1024, 1, PG_INT32_MAX,
 							PGC_USERSET, 0, NULL, NULL, NULL);
+	/*
+	 * Any role may set it (a large batch query wants every core), but never
+	 * above the cores the machine has: more threads than cores only spin.
+	 * sysconf reads a number; nothing is started here.
+	 */
+	ncores = sysconf(_SC_NPROCESSORS_ONLN);
 	DefineCustomIntVariable("dotext.blas_threads",
 							"Threads OpenBLAS may use for one matrix product (topk, axis_dot).",
 							"One by default: a server runs one backend per core, and idle OpenBLAS "
-							"threads spin.  Raise it on a machine that runs few large queries.",
-							&blas_threads, 1, 1, 64,
+							"threads spin.  Raise it on a machine that runs few large queries; "
+							"the maximum is the number of cores.",
+							&blas_threads, 1, 1, (int) Max(1, Min(ncores, 64)),
 							PGC_USERSET, 0, NULL, assign_blas_threads, NULL);
 }
 

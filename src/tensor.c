@@ -20,6 +20,17 @@ TensorReportTooLarge(void)
 			 errdetail("A tensor may take at most %zu bytes.", (size_t) MaxAllocSize)));
 }
 
+/* a result or input beyond 1 GB, with the shape that would not fit */
+static void
+ReportShapeTooLarge(int dtype, int ndim, const int64 *dims)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+			 errmsg("tensor of shape %s and dtype %s is too large",
+					ShapeString(ndim, dims), TensorDtypeName(dtype)),
+			 errdetail("A tensor may take at most %zu bytes.", (size_t) MaxAllocSize)));
+}
+
 /*
  * Bytes a tensor of this dtype and shape takes, checked for overflow and
  * against MaxAllocSize (54000) before anything is allocated.
@@ -39,19 +50,24 @@ TensorSize(int dtype, int ndim, const int64 *dims, bool exact)
 		if (dims[k] < 0 || dims[k] > PG_INT32_MAX)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("tensor dimension %lld is out of range", (long long) dims[k])));
-		if (pg_mul_u64_overflow(numel, (uint64) dims[k], &numel))
-			TensorReportTooLarge();
+					 errmsg("tensor dimension %lld is out of range", (long long) dims[k]),
+					 errdetail("Dimensions lie in [0, %d].", PG_INT32_MAX)));
+		if (dims[k] == 0)
+			numel = 0;
 	}
+	/* a zero dim makes an empty tensor, however huge the other dims */
+	for (int k = 0; k < ndim && numel != 0; k++)
+		if (pg_mul_u64_overflow(numel, (uint64) dims[k], &numel))
+			ReportShapeTooLarge(dtype, ndim, dims);
 	if (pg_mul_u64_overflow(numel, dtx_elem_size(dtype), &size) || size > MaxAllocSize)
-		TensorReportTooLarge();
+		ReportShapeTooLarge(dtype, ndim, dims);
 	size = TYPEALIGN(8, size);
 	if (exact && (pg_mul_u64_overflow(numel, sizeof(double), &numel) ||
 				  pg_add_u64_overflow(size, numel, &size)))
-		TensorReportTooLarge();
+		ReportShapeTooLarge(dtype, ndim, dims);
 	size += TENSOR_DATA_OFFSET(ndim);
 	if (size > MaxAllocSize)
-		TensorReportTooLarge();
+		ReportShapeTooLarge(dtype, ndim, dims);
 	return (Size) size;
 }
 

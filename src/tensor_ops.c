@@ -33,8 +33,14 @@ PG_FUNCTION_INFO_V1(tensor_axis_dot_text);
 
 /* elements per kernel call between two cancel checks (about 4 MB of float32) */
 #define CHUNK_ELEMS (1 << 20)
-/* multiply-adds per axis_dot kernel call: a few ms even on the exact integer loops */
+/* multiply-adds per axis_dot kernel call of whole samples: a few ms even on the exact integer loops */
 #define CHUNK_FLOPS (1 << 22)
+/*
+ * multiply-adds per call on rows of one large sample: a gemm runs to its end
+ * before cancel is seen, and 2^28 is about 10 ms of one core's dgemm; the
+ * kernels' own loops poll inside a call (kern_poll.h)
+ */
+#define CHUNK_GEMM_FLOPS ((int64) 1 << 28)
 
 static void
 ReportOverflow(const char *op, const Tensor *a, const Tensor *b)
@@ -202,6 +208,8 @@ RowOp(Tensor *a, Tensor *b, bool cosine)
 	odtype = cosine && a->dtype != DTX_FLOAT32 ? DTX_FLOAT64 : a->dtype;
 	r = InitTensor(odtype, ondim, odims);
 	nrows = TensorNumel(r);
+	if (nrows == 0)
+		return r;
 	out = TensorData(r);
 	if (dtx_dtype_is_float(a->dtype) && (gpu = dotext_gpu_for(nrows * spec.n)) != NULL)
 	{
@@ -277,15 +285,16 @@ AxisDot(Tensor *a, Tensor *b, int64 ax, int64 ay, bool normalize)
 	void	   *x,
 			   *y;
 	char	   *out;
-	int64		per_batch,
-				step;
+	double	   *ynorm;
+	int64		per_batch;
+	size_t		es = TensorElemSize(a);
+	DtxStatus	st;
 	const DotextCudaApi *gpu;
 
 	CheckSameDtype("axis_dot", a, b);
 	TensorDims64(a, adims);
 	TensorDims64(b, bdims);
-	if (a->ndim >= 1 && b->ndim >= 1)
-		code = dtx_axis_plan(a->ndim, adims, b->ndim, bdims, ax, ay, &plan);
+	code = dtx_axis_plan(a->ndim, adims, b->ndim, bdims, ax, ay, &plan);
 	switch (code)
 	{
 		case DTX_SHAPE_OK:
@@ -315,6 +324,9 @@ AxisDot(Tensor *a, Tensor *b, int64 ax, int64 ay, bool normalize)
 	}
 	odtype = normalize && a->dtype != DTX_FLOAT32 ? DTX_FLOAT64 : a->dtype;
 	r = InitTensor(odtype, plan.out_ndim, plan.out_dims);
+	/* an empty result needs no work (and M, K, P may be huge beside a 0) */
+	if (TensorNumel(r) == 0)
+		return r;
 	x = PermutedData(a, plan.xperm);
 	y = PermutedData(b, plan.yperm);
 	out = TensorData(r);
@@ -330,21 +342,50 @@ AxisDot(Tensor *a, Tensor *b, int64 ax, int64 ay, bool normalize)
 			dotext_gpu_raise(st, err);
 		return r;
 	}
-	/* a product costs M*K*P multiply-adds: chunk by that, so cancel stays prompt */
+	/* y's column norms, one sample at a time (P <= the result's numel) */
+	ynorm = normalize ? palloc_extended(plan.P * sizeof(double), MCXT_ALLOC_HUGE) : NULL;
 	per_batch = Max(1, plan.M * plan.K * plan.P);
-	step = Max(1, CHUNK_FLOPS / per_batch);
-	for (int64 b0 = 0; b0 < plan.B; b0 += step)
+	if (per_batch <= CHUNK_FLOPS)
 	{
-		int64		nb = Min(step, plan.B - b0);
-		DtxStatus	st;
+		/* small samples: several per call, a product costs M*K*P multiply-adds */
+		int64		step = CHUNK_FLOPS / per_batch;
 
-		CHECK_FOR_INTERRUPTS();
+		for (int64 b0 = 0; b0 < plan.B; b0 += step)
+		{
+			int64		nb = Min(step, plan.B - b0);
+
+			CHECK_FOR_INTERRUPTS();
+			if (normalize)
+				st = dtx_batch_matmul_normalized(a->dtype, plan.M, plan.K, plan.P,
+												 x, y, out, b0, nb, ynorm);
+			else
+				st = dtx_batch_matmul(a->dtype, plan.M, plan.K, plan.P, x, y, out, b0, nb);
+			CheckStatus(st, "axis_dot", a, b);
+		}
+		return r;
+	}
+	/* large samples: rows of one sample per call, each gemm a few ms */
+	for (int64 bi = 0; bi < plan.B; bi++)
+	{
+		const char *xb = (const char *) x + bi * plan.M * plan.K * es;
+		const char *yb = (const char *) y + bi * plan.K * plan.P * es;
+		char	   *ob = out + bi * plan.M * plan.P * dtx_elem_size(odtype);
+		int64		step = Max(1, CHUNK_GEMM_FLOPS / Max(1, plan.K * plan.P));
+
 		if (normalize)
-			st = dtx_batch_matmul_normalized(a->dtype, plan.M, plan.K, plan.P,
-											 x, y, out, b0, nb);
-		else
-			st = dtx_batch_matmul(a->dtype, plan.M, plan.K, plan.P, x, y, out, b0, nb);
-		CheckStatus(st, "axis_dot", a, b);
+			dtx_col_norms(a->dtype, plan.K, plan.P, yb, ynorm);
+		for (int64 i0 = 0; i0 < plan.M; i0 += step)
+		{
+			int64		ni = Min(step, plan.M - i0);
+
+			CHECK_FOR_INTERRUPTS();
+			if (normalize)
+				st = dtx_matmul_rows_normalized(a->dtype, plan.M, plan.K, plan.P,
+												xb, yb, ynorm, ob, i0, ni);
+			else
+				st = dtx_matmul_rows(a->dtype, plan.M, plan.K, plan.P, xb, yb, ob, i0, ni);
+			CheckStatus(st, "axis_dot", a, b);
+		}
 	}
 	return r;
 }

@@ -332,7 +332,8 @@ tensor_maxsim(PG_FUNCTION_ARGS)
 				 errmsg("maxsim of a document with no rows, shape %s, is undefined",
 						TensorShapeString(doc))));
 	st = dtx_maxsim(doc->dtype, TensorData(doc), doc->dims[0], TensorData(q),
-					q->dims[0], q->dims[1], &r);
+					q->dims[0], q->dims[1],
+					palloc(DTX_MAXSIM_SCRATCH * sizeof(double)), &r);
 	if (st == DTX_ERR_OVERFLOW)
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),

@@ -33,7 +33,12 @@ count "$log/unit.log" "unit"
 
 pg_start || { echo "0 passed, 1 failed"; exit 1; }
 echo "== pg_regress (server on port $PGPORT)"
-make -s installcheck >"$log/regress.log" 2>&1
+# pg_regress that never connects prints no test line and exits nonzero:
+# both count as a failure, not as "0 passed, 0 failed"
+make -s installcheck >"$log/regress.log" 2>&1 \
+	|| echo "not ok - make installcheck exited nonzero" >>"$log/regress.log"
+grep -qE '^(ok|not ok|test) .*\.\.\.|\.\.\. (ok|FAILED|failed)' "$log/regress.log" \
+	|| echo "not ok - make installcheck ran no test" >>"$log/regress.log"
 cat "$log/regress.log" | grep -vE '^(echo|\+\+|=)' | head -80
 [ -f regression.diffs ] && head -200 regression.diffs
 count "$log/regress.log" "regress"

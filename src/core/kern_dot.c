@@ -1,8 +1,8 @@
 /*
  * kern_dot.c: dot, sum of squares, rowdot and rowcosine.
  *
- * Integers are exact: int32 products are summed in int64, int64 products
- * in __int128, every addition checked, and the result must fit the dtype
+ * Integers are exact: int32 and int64 products are summed in __int128
+ * (int64 additions checked), and the result must fit the dtype
  * (int64 for a dot of int32, which torch.dot would return as int32 but
  * which SQL returns as double precision anyway).
  */
@@ -12,15 +12,21 @@
 #include "prefetch.h"
 #include "kernels.h"
 
+/*
+ * int32 products are below 2^62 and a tensor has fewer than 2^28 of them,
+ * so a 128-bit sum never overflows: only the final value is checked, and
+ * element order never decides between a value and an overflow error.
+ */
 static DtxStatus
 dot_i32(const int32_t *a, const int32_t *b, int64_t n, int64_t *out)
 {
-	int64_t		s = 0;
+	__int128	s = 0;
 
 	for (int64_t i = 0; i < n; i++)
-		if (__builtin_add_overflow(s, (int64_t) a[i] * b[i], &s))
-			return DTX_ERR_OVERFLOW;
-	*out = s;
+		s += (int64_t) a[i] * b[i];
+	if (s > INT64_MAX || s < INT64_MIN)
+		return DTX_ERR_OVERFLOW;
+	*out = (int64_t) s;
 	return DTX_OK;
 }
 

@@ -3,12 +3,13 @@
  *
  * Plain C with no PostgreSQL headers, so that test/ can unit-test and fuzz
  * them and the CUDA library can compare against them.  No kernel allocates
- * memory that outlives the call, none calls back into the server, none
- * aborts.  Every entry returns DTX_OK or an error status; the caller turns
+ * memory (scratch is the caller's), none aborts, and the only call back
+ * into the server is the cancel poll of kern_poll.h.  Every entry returns DTX_OK or an error status; the caller turns
  * the status into an SQL error.
  *
  * Work that may run long is split by the caller into row ranges (row0,
- * nrows) so that the server can check for query cancel between calls.
+ * nrows) so that the server can check for query cancel between calls, and
+ * the long loops inside a call poll for cancel too (kern_poll.h).
  *
  * All arrays are dense and row-major (C order).  Pointers to float64/int64
  * data are 8-byte aligned, float32/int32 data 4-byte aligned.
@@ -82,23 +83,37 @@ DtxStatus	dtx_rowcosine(int dtype, const DtxRowSpec *spec, const void *a,
 						  const void *b, void *out, int64_t row0, int64_t nrows);
 
 /*
- * Batched matrix product for axis_dot: for b in [b0, b0+nb):
- *   out[b] (M x P) = x[b] (M x K) @ y[b] (K x P)
- * x is (B,M,K), y is (B,K,P), out is (B,M,P), all contiguous; out dtype =
- * input dtype.  Integers exact with overflow detection.
+ * Matrix products for axis_dot.  One sample: out (M x P) = x (M x K) @
+ * y (K x P), all contiguous, out of the input dtype; dtx_matmul_rows
+ * computes rows [i0, i0+ni) of it, so that the caller can bound the work
+ * of one call (each gemm call runs to its end before a cancel is seen).
+ * Integers exact with overflow detection.
+ */
+DtxStatus	dtx_matmul_rows(int dtype, int64_t M, int64_t K, int64_t P,
+							const void *x, const void *y, void *out,
+							int64_t i0, int64_t ni);
+
+/*
+ * The same with the rows of x and the columns of y each L2-normalized
+ * first (divided by max(norm, eps)), as Keras Dot(normalize=True), and the
+ * result clamped to [-1, 1].  ynorm holds y's P column norms, from
+ * dtx_col_norms.  out is float32 for float32 input, float64 otherwise.
+ */
+void		dtx_col_norms(int dtype, int64_t K, int64_t P, const void *y, double *ynorm);
+DtxStatus	dtx_matmul_rows_normalized(int dtype, int64_t M, int64_t K, int64_t P,
+									   const void *x, const void *y, const double *ynorm,
+									   void *out, int64_t i0, int64_t ni);
+
+/*
+ * Whole samples b in [b0, b0+nb) of x (B,M,K), y (B,K,P), out (B,M,P);
+ * the normalized form needs P doubles of scratch (ynorm).
  */
 DtxStatus	dtx_batch_matmul(int dtype, int64_t M, int64_t K, int64_t P,
 							 const void *x, const void *y, void *out,
 							 int64_t b0, int64_t nb);
-
-/*
- * The same product with the rows of x[b] and the columns of y[b] each
- * L2-normalized first (divided by max(norm, eps)), as Keras Dot(normalize=
- * True).  out is float32 for float32 input, float64 for every other dtype.
- */
 DtxStatus	dtx_batch_matmul_normalized(int dtype, int64_t M, int64_t K, int64_t P,
 										const void *x, const void *y, void *out,
-										int64_t b0, int64_t nb);
+										int64_t b0, int64_t nb, double *ynorm);
 
 /*
  * Convert n elements from src_dtype to dst_dtype (Tensor.to()): floats to
@@ -124,12 +139,15 @@ DtxStatus	dtx_scores_f32(const float *rows, int64_t nrows, const float *queries,
 
 /*
  * ColBERT late interaction: sum over the nq query rows of the max over the
- * ndoc document rows of their dot, computed as one matrix product.  ndoc
- * == 0 is DTX_ERR_EMPTY (a max over nothing); nq == 0 gives 0.  Integers
- * exact, with overflow detection.
+ * ndoc document rows of their dot, computed in tiles of at most
+ * DTX_MAXSIM_SCRATCH similarities (scratch: that many doubles), so memory
+ * does not grow with nq x ndoc.  ndoc == 0 is DTX_ERR_EMPTY (a max over
+ * nothing); nq == 0 or d == 0 gives 0.  Integers exact in 128 bits, with
+ * overflow detection on the int64 total.
  */
+#define DTX_MAXSIM_SCRATCH 4096
 DtxStatus	dtx_maxsim(int dtype, const void *doc, int64_t ndoc, const void *q,
-					   int64_t nq, int64_t d, double *out);
+					   int64_t nq, int64_t d, double *scratch, double *out);
 
 /*
  * A bounded top-k over caller storage: keeps the k largest scores, ties

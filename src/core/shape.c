@@ -5,6 +5,23 @@
 
 #include <string.h>
 
+#include "kern_poll.h"
+
+/*
+ * a * b for sizes (both >= 0): 0 when either is 0, INT64_MAX when the
+ * product overflows.  Products of dims use it so that huge dims next to a
+ * zero one give 0 whatever their order, and never overflow on the way.
+ */
+static int64_t
+mul_sat(int64_t a, int64_t b)
+{
+	int64_t		r;
+
+	if (a == 0 || b == 0)
+		return 0;
+	return __builtin_mul_overflow(a, b, &r) ? INT64_MAX : r;
+}
+
 int64_t
 dtx_numel(int ndim, const int64_t *dims, int64_t max_numel)
 {
@@ -61,8 +78,8 @@ dtx_rows_plan(int andim, const int64_t *adims, int bndim, const int64_t *bdims,
 		out_dims[k] = d;
 		spec->a_stride[k] = da == 1 ? 0 : astr;
 		spec->b_stride[k] = db == 1 ? 0 : bstr;
-		astr *= da;
-		bstr *= db;
+		astr = mul_sat(astr, da);
+		bstr = mul_sat(bstr, db);
 	}
 	*out_ndim = nlead;
 	return DTX_SHAPE_OK;
@@ -80,17 +97,24 @@ DtxShapeCode
 dtx_axis_plan(int xndim, const int64_t *xdims, int yndim, const int64_t *ydims,
 			  int64_t ax, int64_t ay, DtxAxisPlan *plan)
 {
-	int			rx = dtx_resolve_axis(ax, xndim);
-	int			ry = dtx_resolve_axis(ay, yndim);
+	int			rx,
+				ry;
 	int			nx = 0,
 				ny = 0,
 				no = 0;
 
 	memset(plan, 0, sizeof(*plan));
+	if (xndim < 1 || yndim < 1 || xndim > DTX_MAX_NDIM || yndim > DTX_MAX_NDIM)
+		return DTX_SHAPE_RANK;
+	rx = dtx_resolve_axis(ax, xndim);
+	ry = dtx_resolve_axis(ay, yndim);
 	if (rx <= 0 || ry <= 0)		/* out of range, or the batch axis */
 		return DTX_SHAPE_BAD_AXIS;
 	if (xdims[0] != ydims[0] || xdims[rx] != ydims[ry])
 		return DTX_SHAPE_MISMATCH;
+	/* the batch, x's other dims, y's other dims: check before writing any */
+	if (1 + (xndim - 2) + (yndim - 2) > DTX_MAX_NDIM)
+		return DTX_SHAPE_TOO_LARGE;
 	plan->B = xdims[0];
 	plan->K = xdims[rx];
 	plan->M = 1;
@@ -103,7 +127,7 @@ dtx_axis_plan(int xndim, const int64_t *xdims, int yndim, const int64_t *ydims,
 			continue;
 		plan->xperm[nx++] = k;
 		plan->out_dims[no++] = xdims[k];
-		plan->M *= xdims[k];
+		plan->M = mul_sat(plan->M, xdims[k]);
 	}
 	plan->xperm[nx++] = rx;
 	plan->yperm[ny++] = 0;
@@ -114,13 +138,11 @@ dtx_axis_plan(int xndim, const int64_t *xdims, int yndim, const int64_t *ydims,
 			continue;
 		plan->yperm[ny++] = k;
 		plan->out_dims[no++] = ydims[k];
-		plan->P *= ydims[k];
+		plan->P = mul_sat(plan->P, ydims[k]);
 	}
 	/* Keras expands a (B) result to (B, 1) */
 	if (no == 1)
 		plan->out_dims[no++] = 1;
-	if (no > DTX_MAX_NDIM)
-		return DTX_SHAPE_TOO_LARGE;
 	plan->out_ndim = no;
 	return DTX_SHAPE_OK;
 }
@@ -167,17 +189,32 @@ dtx_permute_copy(size_t elem_size, int ndim, const int64_t *dims,
 				istride;
 	const char *s = src;
 	char	   *d = dst;
+	DtxPoll		poll = DTX_POLL_INIT;
 
+	/* an empty tensor's other dims may be huge: their product means nothing */
+	for (int k = 0; k < ndim; k++)
+		if (dims[k] == 0)
+			return;
 	for (int k = ndim - 1; k >= 0; k--)
 	{
 		sstride[k] = numel;
 		numel *= dims[k];
 	}
-	if (numel == 0)
-		return;
 	if (ndim == 0 || dtx_perm_is_identity(ndim, perm))
 	{
-		memcpy(dst, src, (size_t) numel * elem_size);
+		size_t		left = (size_t) numel * elem_size;
+
+		/* in slices, so that a 1 GB copy still polls for cancel */
+		while (left > 0)
+		{
+			size_t		n = left < DTX_POLL_WORK ? left : DTX_POLL_WORK;
+
+			memcpy(d, s, n);
+			d += n;
+			s += n;
+			left -= n;
+			dtx_poll(&poll, (int64_t) n);
+		}
 		return;
 	}
 	for (int k = 0; k < ndim; k++)
@@ -206,6 +243,7 @@ dtx_permute_copy(size_t elem_size, int ndim, const int64_t *dims,
 				sp += istride * (int64_t) elem_size;
 			}
 		}
+		dtx_poll(&poll, inner);
 		for (int k = ndim - 2; k >= 0; k--)
 		{
 			off += ostride[k];
@@ -236,8 +274,7 @@ dtx_reshape_plan(int64_t numel, const int64_t *newdims, int nnew, int64_t *out)
 		}
 		if (newdims[k] < 0)
 			return DTX_SHAPE_BAD_ARG;
-		if (__builtin_mul_overflow(known, newdims[k], &known))
-			return DTX_SHAPE_BAD_ARG;
+		known = mul_sat(known, newdims[k]);
 		out[k] = newdims[k];
 	}
 	if (infer >= 0)
@@ -247,7 +284,7 @@ dtx_reshape_plan(int64_t numel, const int64_t *newdims, int nnew, int64_t *out)
 			return DTX_SHAPE_BAD_ARG;
 		out[infer] = numel / known;
 	}
-	else if (known != numel)
+	else if (known != numel)	/* a saturated product never equals a real numel */
 		return DTX_SHAPE_BAD_ARG;
 	return DTX_SHAPE_OK;
 }

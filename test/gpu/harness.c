@@ -178,7 +178,15 @@ check_all(void)
 
 				poison(g, B * M * P * dtx_elem_size(dt));
 				st = gpu->batch_matmul(dt, B, M, K, P, x, y, g, norm, NULL, NULL, err, sizeof(err));
-				(norm ? dtx_batch_matmul_normalized : dtx_batch_matmul) (dt, M, K, P, x, y, c, 0, B);
+				if (norm)
+				{
+					double	   *ynorm = malloc((P + 1) * 8);
+
+					dtx_batch_matmul_normalized(dt, M, K, P, x, y, c, 0, B, ynorm);
+					free(ynorm);
+				}
+				else
+					dtx_batch_matmul(dt, M, K, P, x, y, c, 0, B);
 				for (int64_t t = 0; t < B * M * P && st == DCU_OK; t++)
 					ok &= close_rel(getv(dt, g, t), getv(dt, c, t), sqrt((double) K), dt == DTX_FLOAT32 ? 1e-5 : 1e-12);
 				report(st == DCU_OK && ok, "batch_matmul%s %s B=%lld M=%lld K=%lld P=%lld %s",

@@ -25,6 +25,9 @@ next(void)
 	return rng * 2685821657736338717ULL;
 }
 
+/* maxsim's tile scratch */
+static double scratch[DTX_MAXSIM_SCRATCH];
+
 static int64_t
 irand(int64_t lo, int64_t hi)
 {
@@ -257,10 +260,11 @@ test_matmul(void)
 				   *y = rand_data(dtype, B * K * P);
 		char	   *out = malloc((size_t) (B * M * P + 1) * 8);
 		double	   *nout = malloc((size_t) (B * M * P + 1) * 8);
+		double	   *ynorm = malloc((size_t) (P + 1) * 8);
 
 		cases++;
 		if (dtx_batch_matmul(dtype, M, K, P, x, y, out, 0, B) != DTX_OK ||
-			dtx_batch_matmul_normalized(dtype, M, K, P, x, y, nout, 0, B) != DTX_OK)
+			dtx_batch_matmul_normalized(dtype, M, K, P, x, y, nout, 0, B, ynorm) != DTX_OK)
 		{
 			bad++;
 			continue;
@@ -301,6 +305,7 @@ test_matmul(void)
 		free(y);
 		free(out);
 		free(nout);
+		free(ynorm);
 	}
 	tap_ok(bad == 0, "batch_matmul and its normalized form match on %d random shapes (%d bad)", cases, bad);
 }
@@ -358,7 +363,7 @@ test_overflow(void)
 		   "int64 intermediate beyond range is fine when the result fits");
 	tap_ok(dtx_batch_matmul(DTX_INT64, 1, 2, 1, a64, one, out64, 0, 1) == DTX_ERR_OVERFLOW,
 		   "int64 matmul overflow");
-	tap_ok(dtx_maxsim(DTX_INT64, a64, 1, one, 1, 2, &d) == DTX_ERR_OVERFLOW, "maxsim overflow");
+	tap_ok(dtx_maxsim(DTX_INT64, a64, 1, one, 1, 2, scratch, &d) == DTX_ERR_OVERFLOW, "maxsim overflow");
 }
 
 static void
@@ -411,8 +416,8 @@ test_topk_maxsim(void)
 	tap_ok(t.n == 3 && id[0] == 5 && id[1] == 7 && id[2] == 9,
 		   "topk keeps 7, then the tie 2/2 by smaller id (got %lld %lld %lld)",
 		   (long long) id[0], (long long) id[1], (long long) id[2]);
-	tap_ok(dtx_maxsim(DTX_FLOAT32, doc, 3, q, 2, 2, &m) == DTX_OK && m == 5.0, "maxsim float32");
-	tap_ok(dtx_maxsim(DTX_FLOAT32, doc, 0, q, 2, 2, &m) == DTX_ERR_EMPTY, "maxsim of no document row");
+	tap_ok(dtx_maxsim(DTX_FLOAT32, doc, 3, q, 2, 2, scratch, &m) == DTX_OK && m == 5.0, "maxsim float32");
+	tap_ok(dtx_maxsim(DTX_FLOAT32, doc, 0, q, 2, 2, scratch, &m) == DTX_ERR_EMPTY, "maxsim of no document row");
 }
 
 /* sgemm-filtered top-k equals exact top-k, with near ties */
@@ -469,6 +474,109 @@ test_topk_scan(void)
 	free(scratch);
 }
 
+
+/* int32 dots: the 128-bit sum makes element order irrelevant */
+static void
+test_int32_order(void)
+{
+	int32_t		a[] = {INT32_MAX, INT32_MAX, INT32_MAX, INT32_MIN, INT32_MIN, INT32_MIN},
+				b[] = {INT32_MAX, INT32_MAX, INT32_MAX, INT32_MAX, INT32_MAX, INT32_MAX};
+	double		d;
+	long double want = 3.0L * INT32_MAX * INT32_MAX - 3.0L * 2147483648.0L * INT32_MAX;
+
+	/* 3 (2^31-1)^2 passes int64 on the way before the negative half comes */
+	tap_ok(dtx_dot(DTX_INT32, a, b, 6, &d) == DTX_OK && (long double) d == want,
+		   "int32 dot whose partial sum passes int64 is exact (%.17g)", d);
+}
+
+/* maxsim in tiles equals a plain reference over all pairs, every dtype */
+static void
+test_maxsim_tiles(void)
+{
+	int			bad = 0;
+
+	for (int t = 0; t < 40; t++)
+	{
+		int			dtype = 1 + t % 4;
+		int64_t		nq = irand(1, 150),
+					ndoc = irand(1, 300),
+					d = t % 7 == 0 ? 0 : irand(1, 64);
+		void	   *doc = rand_data(dtype, ndoc * d),
+				   *q = rand_data(dtype, nq * d);
+		long double want = 0;
+		double		got;
+
+		for (int64_t i = 0; i < nq; i++)
+		{
+			long double best = 0;
+
+			for (int64_t r = 0; r < ndoc; r++)
+			{
+				long double s = ref_dot(dtype, (const char *) q + i * d * dtx_elem_size(dtype),
+										(const char *) doc + r * d * dtx_elem_size(dtype), d);
+
+				if (r == 0 || s > best)
+					best = s;
+			}
+			want += best;
+		}
+		if (dtx_maxsim(dtype, doc, ndoc, q, nq, d, scratch, &got) != DTX_OK ||
+			fabsl(got - want) > 1e-4L * (1 + fabsl(want)))
+			bad++;
+		free(doc);
+		free(q);
+	}
+	tap_ok(bad == 0, "maxsim in tiles matches the reference on 40 random shapes (%d bad)", bad);
+}
+
+static int
+close_all(int dtype, const void *a, const void *b, int64_t n)
+{
+	for (int64_t i = 0; i < n; i++)
+	{
+		double		x = dtx_load_double(dtype, a, i),
+					y = dtx_load_double(dtype, b, i);
+
+		if (fabs(x - y) > (dtype == DTX_FLOAT32 ? 1e-4 : 1e-10) * (1 + fabs(x)))
+			return 0;
+	}
+	return 1;
+}
+
+/* rows of one product computed in slices equal the whole product */
+static void
+test_matmul_rows(void)
+{
+	int			bad = 0;
+
+	for (int t = 0; t < 40; t++)
+	{
+		int			dtype = 1 + t % 4;
+		int64_t		M = irand(1, 30),
+					K = irand(0, 40),
+					P = irand(1, 300);
+		size_t		es = dtx_elem_size(dtype);
+		void	   *x = rand_data(dtype, M * K),
+				   *y = rand_data(dtype, K * P);
+		char	   *whole = calloc(M * P + 1, 8),
+				   *part = calloc(M * P + 1, 8);
+		int64_t		step = irand(1, 7);
+
+		dtx_batch_matmul(dtype, M, K, P, x, y, whole, 0, 1);
+		for (int64_t i0 = 0; i0 < M; i0 += step)
+			dtx_matmul_rows(dtype, M, K, P, x, y, part, i0, M - i0 < step ? M - i0 : step);
+		/* gemm blocks differently by slice: floats agree to rounding */
+		if (!dtx_dtype_is_float(dtype) ? memcmp(whole, part, M * P * es) != 0 :
+			!close_all(dtype, whole, part, M * P))
+			bad++;
+		free(x);
+		free(y);
+		free(whole);
+		free(part);
+	}
+	tap_ok(bad == 0, "matmul rows in slices equal the whole product (%d bad)", bad);
+}
+
 static void
 run_all(void)
 {
@@ -481,6 +589,9 @@ run_all(void)
 	test_convert();
 	test_topk_maxsim();
 	test_topk_scan();
+	test_int32_order();
+	test_maxsim_tiles();
+	test_matmul_rows();
 }
 
 int

@@ -132,6 +132,65 @@ test_binary(void)
 	}
 }
 
+
+/* huge dims beside a zero one: plans stay in bounds and products do not wrap */
+static void
+test_extremes(void)
+{
+	struct
+	{
+		DtxAxisPlan p;
+		unsigned char canary[64];
+	}			g;
+	int64_t		r16[16],
+				zh[4] = {2147483647, 2147483647, 2147483647, 0},
+				out[16];
+	int			perm[4] = {3, 2, 1, 0};
+	char		src[4],
+				dst[4] = {7, 7, 7, 7};
+	DtxRowSpec	s;
+	int			nd;
+	int64_t		od[16],
+				ra[3] = {2147483647, 2147483647, 0},
+				rb[1] = {0};
+
+	for (int k = 0; k < 16; k++)
+		r16[k] = k == 0 ? 2 : 1;
+	memset(g.canary, 0xA5, sizeof(g.canary));
+	tap_ok(dtx_axis_plan(16, r16, 16, r16, 1, 1, &g.p) == DTX_SHAPE_TOO_LARGE,
+		   "axis_dot of two rank-16 tensors: result rank 29 is too large");
+	nd = 1;
+	for (int k = 0; k < 64; k++)
+		nd &= g.canary[k] == 0xA5;
+	tap_ok(nd, "the plan wrote nothing past its arrays");
+	tap_ok(dtx_axis_plan(16, r16, 2, r16, 1, 1, &g.p) == DTX_SHAPE_OK && g.p.out_ndim == 15,
+		   "rank 16 with rank 2 gives rank 15");
+	{
+		int64_t		x[5] = {0, 2147483647, 2147483647, 2147483647, 5},
+					y[5] = {0, 5, 2147483647, 2147483647, 2147483647};
+
+		tap_ok(dtx_axis_plan(5, x, 5, y, 4, 1, &g.p) == DTX_SHAPE_OK &&
+			   g.p.M == INT64_MAX && g.p.P == INT64_MAX && g.p.B == 0,
+			   "(0,h,h,h,5) x (0,5,h,h,h): M and P saturate, B is 0");
+	}
+	tap_ok(dtx_reshape_plan(0, zh, 4, out) == DTX_SHAPE_OK && out[3] == 0,
+		   "reshape of an empty tensor to (huge,huge,huge,0)");
+	{
+		int64_t		inf[4] = {-1, 2147483647, 2147483647, 2147483647};
+
+		tap_ok(dtx_reshape_plan(0, inf, 4, out) == DTX_SHAPE_OK && out[0] == 0,
+			   "-1 beside huge dims of an empty tensor is 0");
+		tap_ok(dtx_reshape_plan(6, inf, 4, out) == DTX_SHAPE_BAD_ARG,
+			   "-1 beside huge dims of 6 elements is refused");
+	}
+	dtx_permute_copy(1, 4, zh, perm, src, dst);
+	tap_ok(dst[0] == 7, "permute of an empty tensor with huge dims copies nothing");
+	tap_ok(dtx_rows_plan(3, ra, 1, rb, &s, &nd, od) == DTX_SHAPE_OK && nd == 2 &&
+		   od[0] == 2147483647 && od[1] == 2147483647,
+		   "rows plan of (huge,huge,0) with (0): output (huge,huge), strides do not wrap");
+	tap_ok(dtx_numel(4, zh, INT64_MAX) == 0, "numel of (huge,huge,huge,0) is 0");
+}
+
 int
 main(void)
 {
@@ -139,5 +198,6 @@ main(void)
 	test_axes();
 	test_permute_reshape();
 	test_binary();
+	test_extremes();
 	return tap_done();
 }
