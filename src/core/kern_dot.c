@@ -149,6 +149,8 @@ dtx_rowdot(int dtype, const DtxRowSpec *spec, const void *a, const void *b,
 
 	if (!dtx_dtype_supported(dtype))
 		return DTX_ERR_DTYPE;
+	if (nrows <= 0)				/* an empty output may have a zero dim */
+		return DTX_OK;
 	dtx_simd_init();
 	row_offsets(spec, row0, &ao, &bo, idx);
 	for (int64_t r = 0; r < nrows; r++)
@@ -223,6 +225,8 @@ dtx_rowcosine(int dtype, const DtxRowSpec *spec, const void *a, const void *b,
 
 	if (!dtx_dtype_supported(dtype))
 		return DTX_ERR_DTYPE;
+	if (nrows <= 0)				/* an empty output may have a zero dim */
+		return DTX_OK;
 	dtx_simd_init();
 	row_offsets(spec, row0, &ao, &bo, idx);
 	for (int64_t r = 0; r < nrows; r++)

@@ -1,9 +1,11 @@
 /*
  * fuzz_shape.c: libFuzzer target for the shape logic of the operations:
  * broadcasting (rowdot), Keras axes (axis_dot), permute, reshape.  The
- * input bytes become two small shapes and a few axis numbers; every plan
- * that succeeds is checked against its own promises, and permutations are
- * run on real buffers.
+ * input bytes become two shapes of rank 0-16, with dims from small sizes,
+ * zeros and values up to 2^31-1, and a few axis numbers; every plan that
+ * succeeds is checked against its own promises (in 128-bit arithmetic, so
+ * that huge dims cannot hide a wrong product), and permutations of shapes
+ * small enough to allocate are run on real buffers.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -21,11 +23,38 @@ take(const unsigned char **p, size_t *n)
 	return *(*p)++;
 }
 
+/* mostly small dims, some zeros, some near 2^31 */
+static int64_t
+dim(unsigned char v)
+{
+	static const int64_t big[] = {2147483647, 2147483646, 65536, 46341, 0, 1};
+
+	return v < 192 ? v % 6 : big[v % 6];
+}
+
+/* product of dims exactly, saturated near 2^90 */
+static __int128
+numel128(int nd, const int64_t *d)
+{
+	__int128	n = 1;
+
+	for (int k = 0; k < nd; k++)
+		if (d[k] == 0)
+			return 0;
+	for (int k = 0; k < nd; k++)
+	{
+		if (n > ((__int128) 1 << 90))
+			return (__int128) 1 << 90;
+		n *= d[k];				/* below 2^90 * 2^31: no overflow */
+	}
+	return n;
+}
+
 int
 LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
-	int			andim = take(&data, &size) % 7,
-				bndim = take(&data, &size) % 7;
+	int			andim = take(&data, &size) % 17,
+				bndim = take(&data, &size) % 17;
 	int64_t		a[16],
 				b[16],
 				od[16],
@@ -37,9 +66,9 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	int			ond;
 
 	for (int k = 0; k < andim; k++)
-		a[k] = take(&data, &size) % 6;
+		a[k] = dim(take(&data, &size));
 	for (int k = 0; k < bndim; k++)
-		b[k] = take(&data, &size) % 6;
+		b[k] = dim(take(&data, &size));
 
 	if (dtx_rows_plan(andim, a, bndim, b, &spec, &ond, od) == DTX_SHAPE_OK)
 	{
@@ -53,20 +82,24 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		int64_t		ax = (int8_t) take(&data, &size),
 					ay = (int8_t) take(&data, &size);
 
-		if (andim >= 1 && bndim >= 1 &&
-			dtx_axis_plan(andim, a, bndim, b, ax, ay, &plan) == DTX_SHAPE_OK)
+		if (dtx_axis_plan(andim, a, bndim, b, ax, ay, &plan) == DTX_SHAPE_OK)
 		{
-			int64_t		outn = dtx_numel(plan.out_ndim, plan.out_dims, INT64_MAX);
+			__int128	outn = numel128(plan.out_ndim, plan.out_dims);
 
-			if (plan.out_ndim > DTX_MAX_NDIM || outn != plan.B * plan.M * plan.P ||
-				plan.B * plan.M * plan.K != dtx_numel(andim, a, INT64_MAX) ||
-				plan.B * plan.K * plan.P != dtx_numel(bndim, b, INT64_MAX))
+			if (plan.out_ndim > DTX_MAX_NDIM || plan.out_ndim < 2)
+				abort();
+			/* a non-empty result's B, M, K, P are exact */
+			if (outn > 0 && outn < ((__int128) 1 << 62) &&
+				((__int128) plan.B * plan.M * plan.P != outn ||
+				 (__int128) plan.B * plan.M * plan.K != numel128(andim, a) ||
+				 (__int128) plan.B * plan.K * plan.P != numel128(bndim, b)))
 				abort();
 		}
 	}
 	for (int k = 0; k < andim; k++)
-		perm64[k] = (int8_t) take(&data, &size) % 8;
-	if (dtx_perm_check(andim, perm64, andim, perm) == DTX_SHAPE_OK)
+		perm64[k] = (int8_t) take(&data, &size) % 18;
+	if (dtx_perm_check(andim, perm64, andim, perm) == DTX_SHAPE_OK &&
+		numel128(andim, a) <= 4096)
 	{
 		int64_t		n = dtx_numel(andim, a, INT64_MAX);
 		int		   *src = malloc((n + 1) * sizeof(int)),
@@ -96,10 +129,16 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		int64_t		out[16];
 
 		for (int k = 0; k < nreq && k < 16; k++)
-			req[k] = (int8_t) take(&data, &size);
-		if (nreq <= 16 &&
-			dtx_reshape_plan(dtx_numel(andim, a, INT64_MAX), req, nreq, out) == DTX_SHAPE_OK &&
-			dtx_numel(nreq, out, INT64_MAX) != dtx_numel(andim, a, INT64_MAX))
+		{
+			unsigned char v = take(&data, &size);
+
+			req[k] = v >= 250 ? -1 : dim(v);
+		}
+		int64_t		numel = dtx_numel(andim, a, INT64_MAX);
+
+		if (numel >= 0 && nreq <= 16 &&
+			dtx_reshape_plan(numel, req, nreq, out) == DTX_SHAPE_OK &&
+			numel128(nreq, out) != numel)
 			abort();
 	}
 	return 0;
