@@ -37,10 +37,10 @@ PG_FUNCTION_INFO_V1(tensor_axis_dot_text);
 #define CHUNK_FLOPS (1 << 22)
 /*
  * multiply-adds per call on rows of one large sample: a gemm runs to its end
- * before cancel is seen, and 2^28 is about 10 ms of one core's dgemm; the
+ * before cancel is seen, and 2^26 is a few ms of one core's dgemm; the
  * kernels' own loops poll inside a call (kern_poll.h)
  */
-#define CHUNK_GEMM_FLOPS ((int64) 1 << 28)
+#define CHUNK_GEMM_FLOPS ((int64) 1 << 26)
 
 static void
 ReportOverflow(const char *op, const Tensor *a, const Tensor *b)

@@ -100,7 +100,7 @@ WithShape(const Tensor *t, int ndim, const int64 *dims)
 {
 	Tensor	   *r = InitTensor(t->dtype, ndim, dims);
 
-	memcpy(TensorData(r), TensorData(t), TensorNumel(t) * TensorElemSize(t));
+	dtx_copy(TensorData(r), TensorData(t), TensorNumel(t) * TensorElemSize(t));
 	return r;
 }
 

@@ -176,6 +176,25 @@ dtx_perm_check(int ndim, const int64_t *perm, int nperm, int *out)
 }
 
 void
+dtx_copy(void *dst, const void *src, size_t bytes)
+{
+	char	   *d = dst;
+	const char *s = src;
+	DtxPoll		poll = DTX_POLL_INIT;
+
+	while (bytes > 0)
+	{
+		size_t		n = bytes < (size_t) DTX_POLL_WORK ? bytes : (size_t) DTX_POLL_WORK;
+
+		memcpy(d, s, n);
+		d += n;
+		s += n;
+		bytes -= n;
+		dtx_poll(&poll, (int64_t) n);
+	}
+}
+
+void
 dtx_permute_copy(size_t elem_size, int ndim, const int64_t *dims,
 				 const int *perm, const void *src, void *dst)
 {
@@ -202,19 +221,7 @@ dtx_permute_copy(size_t elem_size, int ndim, const int64_t *dims,
 	}
 	if (ndim == 0 || dtx_perm_is_identity(ndim, perm))
 	{
-		size_t		left = (size_t) numel * elem_size;
-
-		/* in slices, so that a 1 GB copy still polls for cancel */
-		while (left > 0)
-		{
-			size_t		n = left < DTX_POLL_WORK ? left : DTX_POLL_WORK;
-
-			memcpy(d, s, n);
-			d += n;
-			s += n;
-			left -= n;
-			dtx_poll(&poll, (int64_t) n);
-		}
+		dtx_copy(dst, src, (size_t) numel * elem_size);
 		return;
 	}
 	for (int k = 0; k < ndim; k++)
@@ -243,7 +250,8 @@ dtx_permute_copy(size_t elem_size, int ndim, const int64_t *dims,
 				sp += istride * (int64_t) elem_size;
 			}
 		}
-		dtx_poll(&poll, inner);
+		/* a strided element is a cache miss: weigh it as many streamed ones */
+		dtx_poll(&poll, istride == 1 ? inner : inner * 32);
 		for (int k = ndim - 2; k >= 0; k--)
 		{
 			off += ostride[k];

@@ -68,6 +68,9 @@ int			dtx_perm_is_identity(int ndim, const int *perm);
  */
 DtxShapeCode dtx_perm_check(int ndim, const int64_t *perm, int nperm, int *out);
 
+/* memcpy in slices that poll for cancel (a 1 GB copy takes a while) */
+void		dtx_copy(void *dst, const void *src, size_t bytes);
+
 /*
  * dst = src permuted: dst's dim k is src's dim perm[k].  elem_size bytes per
  * element.  Copies rows [0, numel) in C order of dst.
