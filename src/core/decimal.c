@@ -20,8 +20,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* PostgreSQL's Ryu (src/common/f2s.c), linked from the server or libpgcommon */
-extern int	float_to_shortest_decimal_bufn(float f, char *result);
+/*
+ * PostgreSQL's Ryu (src/common/f2s.c), the digits text output prints: the
+ * server provides it, the unit tests link libpgcommon.  Weak, so that the
+ * kernel benchmarks and the GPU harness, which link every core file but
+ * never convert float32 to float64 this way, need no PostgreSQL library.
+ */
+extern int	float_to_shortest_decimal_bufn(float f, char *result) __attribute__((weak));
 
 #if LDBL_MANT_DIG == 64 && defined(__x86_64__)
 #define DTX_HAVE_X87 1
@@ -173,7 +178,11 @@ dtx_f32_to_f64_shortest(const float *src, double *dst, int64_t n)
 			dst[i] = (double) f;
 		else
 		{
-			int			len = float_to_shortest_decimal_bufn(f, buf);
+			int			len;
+
+			if (float_to_shortest_decimal_bufn == NULL)
+				abort();		/* a standalone program that did not link libpgcommon */
+			len = float_to_shortest_decimal_bufn(f, buf);
 
 			buf[len] = '\0';	/* bufn does not terminate; strtod may need it */
 			dst[i] = dtx_decimal_to_f64(buf, (size_t) len);
