@@ -8,14 +8,14 @@
  * element.  float32 numbers always carry a decimal point or an exponent
  * ("1.0", "1e+20"), so untagged float text re-reads as float32, and int64
  * text is plain integers, as pgvector users write them.  An empty tensor
- * whose brackets cannot show its shape carries it in the prefix:
- * "float32(0,5):[]".
+ * of rank 2 or more carries its shape in the prefix: "float32(2,0):[]".
  */
 #include "postgres.h"
 
 #include <math.h>
 
 #include "catalog/pg_type.h"
+#include "common/int.h"
 #include "common/shortest_dec.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
@@ -47,8 +47,13 @@ QuoteLiteral(const char *s)
 	return psprintf("%.*s...", pg_mbcliplen(s, len, 72), s);
 }
 
+/*
+ * inferred: the literal had no tag and no modifier reached the input
+ * function, so its dtype was inferred (a range error then may only mean
+ * that the value needed float64).
+ */
 static void
-ReportParseError(const char *s, const DtxParseError *err)
+ReportParseError(const char *s, const DtxParseError *err, int dtype, bool inferred)
 {
 	switch (err->code)
 	{
@@ -63,7 +68,11 @@ ReportParseError(const char *s, const DtxParseError *err)
 			ereport(ERROR,
 					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 					 errmsg("\"%.*s\" is out of range for type tensor",
-							(int) Min(err->tok_len, 80), s + err->tok_start)));
+							(int) Min(err->tok_len, 80), s + err->tok_start),
+					 errdetail("The literal was read as %s.", TensorDtypeName(dtype)),
+					 (inferred && dtype == DTX_FLOAT32) ?
+					 errhint("A literal without a dtype tag is read as float32 before a type modifier applies; "
+							 "write the tag, as in 'float64:[1e300]'.") : 0));
 			break;
 		case DTX_PARSE_BAD_DTYPE:
 			ereport(ERROR,
@@ -103,11 +112,18 @@ ReportParseError(const char *s, const DtxParseError *err)
 	}
 }
 
+/* the parser's tick: it calls this at least once per megabyte of text */
+static void
+ParseTick(void)
+{
+	CHECK_FOR_INTERRUPTS();
+}
+
 /*
  * Parse a literal.  target is the dtype of the type modifier, or
  * DTX_INVALID when the caller passed none: then an untagged literal gets its
- * inferred dtype, and a float32 one keeps its exact digits if float32 loses
- * some (see tensor.h).
+ * inferred dtype.  With a modifier and no tag, the digits are read straight
+ * into the target dtype (COPY passes the column's modifier).
  */
 static Tensor *
 TensorParse(const char *s, int target)
@@ -116,33 +132,14 @@ TensorParse(const char *s, int target)
 	DtxParseError err;
 	Tensor	   *t;
 	int			dtype;
-	bool		keep_exact;
-	int			exact_needed = 0;
 
-	if (dtx_parse_scan(s, &info, &err) != DTX_PARSE_OK)
-		ReportParseError(s, &err);
-
-	/* with a modifier and no tag, read the digits straight into the target */
+	if (dtx_parse_scan(s, &info, &err, ParseTick) != DTX_PARSE_OK)
+		ReportParseError(s, &err, info.dtype, false);
 	dtype = (target != DTX_INVALID && info.tag_dtype == DTX_INVALID) ? target : info.dtype;
-	keep_exact = target == DTX_INVALID && info.tag_dtype == DTX_INVALID &&
-		dtype == DTX_FLOAT32 && info.numel > 0;
-
 	t = InitTensor(dtype, info.ndim, info.dims);
-	if (dtx_parse_fill(s, &info, dtype, TensorData(t), NULL,
-					   keep_exact ? &exact_needed : NULL, &err) != DTX_PARSE_OK)
-		ReportParseError(s, &err);
-	if (exact_needed)
-	{
-		/*
-		 * Rare: digits float32 cannot hold.  Read again into a tensor with
-		 * the trailer, so the common case never allocates it.
-		 */
-		pfree(t);
-		t = InitTensorExact(dtype, info.ndim, info.dims, true);
-		if (dtx_parse_fill(s, &info, dtype, TensorData(t), TensorExact(t), NULL,
-						   &err) != DTX_PARSE_OK)
-			ReportParseError(s, &err);
-	}
+	if (dtx_parse_fill(s, &info, dtype, TensorData(t), &err, ParseTick) != DTX_PARSE_OK)
+		ReportParseError(s, &err, dtype,
+						 target == DTX_INVALID && info.tag_dtype == DTX_INVALID);
 	if (target != DTX_INVALID && dtype != target)
 		t = TensorConvert(t, target);
 	return t;
@@ -204,82 +201,115 @@ WriteElem(char *p, const Tensor *t, int64 i)
 	}
 }
 
+/* elements written, read or converted between cancel checks */
+#define IO_CHUNK	((int64) 1 << 16)
+
+/*
+ * The brackets and elements of a non-empty tensor, in C order, without
+ * recursion: after each element, close the levels whose index wrapped and
+ * reopen as many.
+ */
 static char *
-WriteLevel(char *p, const Tensor *t, int level, int64 *elem)
+WriteValues(char *p, const Tensor *t, int64 numel)
 {
-	if (level == t->ndim)
-		return WriteElem(p, t, (*elem)++);
-	if (level == t->ndim - 1)
-		CHECK_FOR_INTERRUPTS();
-	*p++ = '[';
-	for (int32 i = 0; i < t->dims[level]; i++)
+	int32		idx[TENSOR_MAX_NDIM] = {0};
+	int			ndim = t->ndim;
+
+	for (int k = 0; k < ndim; k++)
+		*p++ = '[';
+	for (int64 i = 0; i < numel; i++)
 	{
-		if (i > 0)
-			*p++ = ',';
-		p = WriteLevel(p, t, level + 1, elem);
+		int			k = ndim - 1;
+
+		if ((i & (IO_CHUNK - 1)) == 0)
+			CHECK_FOR_INTERRUPTS();
+		p = WriteElem(p, t, i);
+		while (k >= 0 && ++idx[k] == t->dims[k])
+		{
+			*p++ = ']';
+			idx[k--] = 0;
+		}
+		if (k < 0)
+			break;
+		*p++ = ',';
+		for (int m = k + 1; m < ndim; m++)
+			*p++ = '[';
 	}
-	*p++ = ']';
 	return p;
 }
 
-/* brackets show the dims up to the first zero one: (0,5) prints as "[]" */
+/*
+ * An empty tensor of rank 2 or more prints its shape in the tag,
+ * "float32(2,0):[]", as torch prints tensor([], size=(2, 0)): its brackets
+ * could show the dims only up to the first zero one, and (1518500250,0)
+ * would need three gigabytes of them.
+ */
 static bool
-NeedsShape(const Tensor *t)
+NeedsShape(const Tensor *t, int64 numel)
 {
-	for (int k = 0; k < t->ndim - 1; k++)
-		if (t->dims[k] == 0)
-			return true;
-	return false;
+	return numel == 0 && t->ndim >= 2;
 }
 
 static bool
-NeedsTag(const Tensor *t)
+NeedsTag(const Tensor *t, int64 numel)
 {
 	switch (t->dtype)
 	{
 		case DTX_FLOAT32:
 			return false;
 		case DTX_INT64:
-			return TensorNumel(t) == 0;
+			return numel == 0;
 		default:
 			return true;
 	}
+}
+
+/*
+ * Bytes the text may take: per element its longest text and a separator,
+ * per sub-array "[" and "]" (at most ndim of them per element, since no dim
+ * of a non-empty tensor is zero), and the tag with its shape.  numel
+ * already fits in 1 GB of data, but compute with overflow checks anyway.
+ */
+static Size
+TensorTextMax(const Tensor *t, int64 numel)
+{
+	uint64		per_elem = (uint64) ElemTextMax(t->dtype) + 2 * (uint64) t->ndim;
+	uint64		size;
+
+	if (pg_mul_u64_overflow((uint64) numel, per_elem, &size) ||
+		pg_add_u64_overflow(size, 32 + TENSOR_MAX_NDIM * 12, &size) ||
+		size > MaxAllocSize)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("tensor text would exceed %zu bytes", (size_t) MaxAllocSize)));
+	return (Size) size;
 }
 
 Datum
 tensor_out(PG_FUNCTION_ARGS)
 {
 	Tensor	   *t = PG_GETARG_TENSOR_P(0);
-	uint64		brackets = 0,
-				outer = 1,
-				size;
-	int64		elem = 0;
+	int64		numel = TensorNumel(t);
 	char	   *buf,
 			   *p;
 
-	/* every sub-array costs "[", "]" and a comma */
-	for (int k = 0; k < t->ndim; k++)
-	{
-		brackets += 3 * outer;
-		outer *= (uint64) t->dims[k];
-	}
-	size = (uint64) TensorNumel(t) * ElemTextMax(t->dtype) + brackets + 16 +
-		TENSOR_MAX_NDIM * 12;
-	if (size > MaxAllocSize)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("tensor text would exceed %zu bytes", (size_t) MaxAllocSize)));
-	p = buf = palloc(size);
-	if (NeedsShape(t))
+	p = buf = palloc(TensorTextMax(t, numel));
+	if (NeedsShape(t, numel))
 	{
 		p += sprintf(p, "%s(", TensorDtypeName(t->dtype));
 		for (int k = 0; k < t->ndim; k++)
 			p += sprintf(p, k ? ",%d" : "%d", t->dims[k]);
-		p += sprintf(p, "):");
+		p += sprintf(p, "):[]");
 	}
-	else if (NeedsTag(t))
-		p += sprintf(p, "%s:", TensorDtypeName(t->dtype));
-	p = WriteLevel(p, t, 0, &elem);
+	else
+	{
+		if (NeedsTag(t, numel))
+			p += sprintf(p, "%s:", TensorDtypeName(t->dtype));
+		if (numel == 0)
+			p += sprintf(p, "[]");
+		else
+			p = WriteValues(p, t, numel);
+	}
 	*p = '\0';
 	PG_RETURN_CSTRING(buf);
 }
@@ -336,8 +366,17 @@ tensor_recv(PG_FUNCTION_ARGS)
 	}
 	/* sizes were checked (54000) before anything is allocated */
 	t = InitTensor(h.dtype, h.ndim, h.dims);
-	dtx_bin_decode_data((const unsigned char *) buf->data + buf->cursor + h.data_offset,
-						h.dtype, h.numel, TensorData(t));
+	{
+		const unsigned char *src = (const unsigned char *) buf->data + buf->cursor + h.data_offset;
+		size_t		es = TensorElemSize(t);
+
+		for (int64 i = 0; i < h.numel; i += IO_CHUNK)
+		{
+			CHECK_FOR_INTERRUPTS();
+			dtx_bin_decode_data(src + i * es, h.dtype, Min(IO_CHUNK, h.numel - i),
+								(char *) TensorData(t) + i * es);
+		}
+	}
 	buf->cursor += h.data_offset + h.data_bytes;
 	if (typmod >= 0)
 		t = TensorConvert(t, DtypeFromTypmod(typmod));
@@ -359,8 +398,15 @@ tensor_send(PG_FUNCTION_ARGS)
 	for (int k = 0; k < t->ndim; k++)
 		pq_sendint32(&buf, t->dims[k]);
 	enlargeStringInfo(&buf, nbytes);
-	dtx_bin_encode_data(TensorData(t), t->dtype, numel,
-						(unsigned char *) buf.data + buf.len);
+	for (int64 i = 0; i < numel; i += IO_CHUNK)
+	{
+		size_t		es = TensorElemSize(t);
+
+		CHECK_FOR_INTERRUPTS();
+		dtx_bin_encode_data((const char *) TensorData(t) + i * es, t->dtype,
+							Min(IO_CHUNK, numel - i),
+							(unsigned char *) buf.data + buf.len + i * es);
+	}
 	buf.len += nbytes;
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }

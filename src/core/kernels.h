@@ -125,10 +125,6 @@ DtxStatus	dtx_batch_matmul_normalized(int dtype, int64_t M, int64_t K, int64_t P
 DtxStatus	dtx_convert(int src_dtype, const void *src, int dst_dtype, void *dst,
 						int64_t n, int64_t *bad);
 
-/* the same with float64 source values (the parser's exact digits) */
-#define dtx_convert_from_f64(src, dst_dtype, dst, n, bad) \
-	dtx_convert(DTX_FLOAT64, (src), (dst_dtype), (dst), (n), (bad))
-
 /*
  * Ranking: out (nq x nrows, row-major) = queries (nq x d) @ rows^T, float32.
  * Through sgemm when OpenBLAS is loaded (float accumulation, about 1e-6

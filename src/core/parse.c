@@ -8,6 +8,7 @@
  * nesting costs no stack.
  */
 #include "parse.h"
+#include "decimal.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -34,6 +35,32 @@ typedef struct Tok
 	int			is_float;
 } Tok;
 
+/*
+ * The text and where the lexer stands.  tick (may be NULL) is called at
+ * least once every DTX_PARSE_TICK_BYTES of input, however the bytes are
+ * split into tokens, so the server can check for cancel.
+ */
+typedef struct Lexer
+{
+	const char *s;
+	int64_t		pos;
+	int64_t		next_tick;
+	DtxTick		tick;
+} Lexer;
+
+#define DTX_PARSE_TICK_BYTES ((int64_t) 1 << 20)
+
+static inline void
+lex_tick(Lexer *lx, int64_t at)
+{
+	if (at >= lx->next_tick)
+	{
+		lx->next_tick = at + DTX_PARSE_TICK_BYTES;
+		if (lx->tick)
+			lx->tick();
+	}
+}
+
 static inline int
 is_space(char c)
 {
@@ -42,9 +69,34 @@ is_space(char c)
 }
 
 static inline int
+is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static inline int
 is_delim(char c)
 {
 	return c == '\0' || c == ',' || c == ']' || is_space(c);
+}
+
+/* skip characters of a class, ticking inside long runs */
+static inline int64_t
+skip_spaces(Lexer *lx, int64_t i)
+{
+	while (is_space(lx->s[i]))
+		if ((++i & (DTX_PARSE_TICK_BYTES - 1)) == 0)
+			lex_tick(lx, i);
+	return i;
+}
+
+static inline int64_t
+skip_digits(Lexer *lx, int64_t i)
+{
+	while (is_digit(lx->s[i]))
+		if ((++i & (DTX_PARSE_TICK_BYTES - 1)) == 0)
+			lex_tick(lx, i);
+	return i;
 }
 
 static int
@@ -60,29 +112,35 @@ match_word(const char *p, const char *word)
  * number, or -(offset+1) of the first character that breaks it.
  */
 static int64_t
-lex_number(const char *s, int64_t i, int *is_float)
+lex_number(Lexer *lx, int64_t i, int *is_float)
 {
-	int64_t		j = i;
+	const char *s = lx->s;
+	int64_t		j = i,
+				k;
 	int64_t		digits = 0;
 	int			n;
 
 	*is_float = 0;
 	if (s[j] == '+' || s[j] == '-')
 		j++;
-	if ((n = match_word(s + j, "infinity")) || (n = match_word(s + j, "inf")) ||
-		(n = match_word(s + j, "nan")))
+	if ((s[j] | 0x20) == 'i' || (s[j] | 0x20) == 'n')
 	{
-		*is_float = 1;
-		return j + n - i;
+		if ((n = match_word(s + j, "infinity")) || (n = match_word(s + j, "inf")) ||
+			(n = match_word(s + j, "nan")))
+		{
+			*is_float = 1;
+			return j + n - i;
+		}
 	}
-	while (isdigit((unsigned char) s[j]))
-		j++, digits++;
+	k = skip_digits(lx, j);
+	digits += k - j;
+	j = k;
 	if (s[j] == '.')
 	{
 		*is_float = 1;
-		j++;
-		while (isdigit((unsigned char) s[j]))
-			j++, digits++;
+		k = skip_digits(lx, j + 1);
+		digits += k - j - 1;
+		j = k;
 	}
 	if (digits == 0)
 		return j == i ? 0 : -(j + 1);
@@ -92,28 +150,26 @@ lex_number(const char *s, int64_t i, int *is_float)
 		j++;
 		if (s[j] == '+' || s[j] == '-')
 			j++;
-		if (!isdigit((unsigned char) s[j]))
+		if (!is_digit(s[j]))
 			return -(j + 1);
-		while (isdigit((unsigned char) s[j]))
-			j++;
+		j = skip_digits(lx, j);
 	}
 	if (!is_delim(s[j]))
 		return -(j + 1);
 	return j - i;
 }
 
-/* next token at or after *pos; *pos moves past it */
+/* next token at or after lx->pos, which moves past it */
 static Tok
-next_tok(const char *s, int64_t *pos)
+next_tok(Lexer *lx)
 {
 	Tok			t = {TOK_END, 0, 0, 0};
-	int64_t		i = *pos;
+	int64_t		i = skip_spaces(lx, lx->pos);
 	int64_t		n;
 
-	while (is_space(s[i]))
-		i++;
+	lex_tick(lx, i);
 	t.start = i;
-	switch (s[i])
+	switch (lx->s[i])
 	{
 		case '\0':
 			t.kind = TOK_END;
@@ -131,7 +187,7 @@ next_tok(const char *s, int64_t *pos)
 			t.len = 1;
 			break;
 		default:
-			n = lex_number(s, i, &t.is_float);
+			n = lex_number(lx, i, &t.is_float);
 			if (n > 0)
 			{
 				t.kind = TOK_NUMBER;
@@ -145,7 +201,7 @@ next_tok(const char *s, int64_t *pos)
 			}
 			break;
 	}
-	*pos = t.start + t.len;
+	lx->pos = t.start + t.len;
 	return t;
 }
 
@@ -172,39 +228,37 @@ fail_ragged(DtxParseError *err, const char *s, int64_t at, int depth,
 }
 
 /*
- * An optional tag: "dtype:" or, for an empty tensor whose brackets cannot
- * show its shape (such as (0,5), printed "[]"), "dtype(0,5):".  Returns
- * the offset where the value starts, or -1 after filling *err.  With a
- * shape, *shape_ndim is its rank and shape[] its dims, else *shape_ndim
- * is -1.
+ * An optional tag: "dtype:" or, for an empty tensor, "dtype(2,0):" with its
+ * shape (the brackets of an empty tensor show its dims only up to the first
+ * zero one).  Sets lx->pos where the value starts, or returns the error code
+ * after filling *err.  With a shape, *shape_ndim is its rank and shape[] its
+ * dims, else *shape_ndim is -1.
  */
-static int64_t
-scan_tag(const char *s, int *tag, int *shape_ndim, int64_t *shape,
+static DtxParseCode
+scan_tag(Lexer *lx, int *tag, int *shape_ndim, int64_t *shape,
 		 DtxParseError *err)
 {
-	int64_t		i = 0,
+	const char *s = lx->s;
+	int64_t		i,
 				name_start,
 				name_len;
 
 	*tag = DTX_INVALID;
 	*shape_ndim = -1;
-	while (is_space(s[i]))
-		i++;
+	lx->pos = 0;
+	i = skip_spaces(lx, 0);
 	if (!isalpha((unsigned char) s[i]))
-		return 0;
+		return DTX_PARSE_OK;
 	name_start = i;
 	while (isalnum((unsigned char) s[i]) || s[i] == '_')
 		i++;
 	name_len = i - name_start;
-	while (is_space(s[i]))
-		i++;
+	i = skip_spaces(lx, i);
 	if (s[i] == '(')
 	{
 		int			n = 0;
 
-		i++;
-		while (is_space(s[i]))
-			i++;
+		i = skip_spaces(lx, i + 1);
 		while (s[i] != ')')
 		{
 			int64_t		d = 0;
@@ -212,38 +266,35 @@ scan_tag(const char *s, int *tag, int *shape_ndim, int64_t *shape,
 			if (n > 0)
 			{
 				if (s[i] != ',')
-					return fail_at(err, s, i), -1;
-				i++;
-				while (is_space(s[i]))
-					i++;
+					return fail_at(err, s, i);
+				i = skip_spaces(lx, i + 1);
 			}
-			if (!isdigit((unsigned char) s[i]))
-				return fail_at(err, s, i), -1;
-			while (isdigit((unsigned char) s[i]))
+			if (!is_digit(s[i]))
+				return fail_at(err, s, i);
+			while (is_digit(s[i]))
 			{
 				d = d * 10 + (s[i++] - '0');
 				if (d > INT32_MAX)
-					return fail_at(err, s, i - 1), -1;
+					return fail_at(err, s, i - 1);
+				if ((i & (DTX_PARSE_TICK_BYTES - 1)) == 0)
+					lex_tick(lx, i);	/* a long run of leading zeros */
 			}
 			if (n == DTX_MAX_NDIM)
 			{
 				fail_at(err, s, i - 1);
 				err->code = DTX_PARSE_TOO_DEEP;
-				return -1;
+				return DTX_PARSE_TOO_DEEP;
 			}
 			shape[n++] = d;
-			while (is_space(s[i]))
-				i++;
+			i = skip_spaces(lx, i);
 		}
 		*shape_ndim = n;
-		i++;
-		while (is_space(s[i]))
-			i++;
+		i = skip_spaces(lx, i + 1);
 		if (s[i] != ':')
-			return fail_at(err, s, i), -1;
+			return fail_at(err, s, i);
 	}
 	if (s[i] != ':')
-		return 0;				/* no tag: a bare inf or nan, or an error later */
+		return DTX_PARSE_OK;	/* no tag: a bare inf or nan, or an error later */
 	*tag = dtx_dtype_from_name(s + name_start, (size_t) name_len);
 	if (!dtx_dtype_supported(*tag))
 	{
@@ -253,34 +304,60 @@ scan_tag(const char *s, int *tag, int *shape_ndim, int64_t *shape,
 		err->ch = s[name_start];
 		err->tok_start = name_start;
 		err->tok_len = name_len;
-		return -1;
+		return DTX_PARSE_BAD_DTYPE;
 	}
-	return i + 1;
+	lx->pos = i + 1;
+	return DTX_PARSE_OK;
+}
+
+/*
+ * A written shape must describe an empty tensor and agree with the
+ * brackets: either "[]" alone, or brackets showing the dims up to the first
+ * zero one, as in "int64(3,0,2):[[],[],[]]".
+ */
+static int
+shape_agrees(const DtxParseInfo *info, int rank, int shape_ndim, const int64_t *shape)
+{
+	int			shape_empty = 0,
+				value_empty = 0;
+
+	for (int k = 0; k < shape_ndim; k++)
+		shape_empty |= shape[k] == 0;
+	for (int k = 0; k < rank; k++)
+		value_empty |= info->dims[k] == 0;
+	if (!shape_empty || !value_empty || rank > shape_ndim)
+		return 0;
+	if (rank == 1 && info->dims[0] == 0)
+		return 1;				/* "[]" */
+	for (int k = 0; k < rank; k++)
+		if (info->dims[k] != shape[k])
+			return 0;
+	return 1;
 }
 
 DtxParseCode
-dtx_parse_scan(const char *s, DtxParseInfo *info, DtxParseError *err)
+dtx_parse_scan(const char *s, DtxParseInfo *info, DtxParseError *err, DtxTick tick)
 {
 	int64_t		count[DTX_MAX_NDIM + 1];	/* elements seen at each open level */
 	int			level = 0;
 	int			rank = -1;		/* frozen at the first number or empty [] */
 	int			expect_value = 1;	/* after '[' or ',' (or at the start) */
 	int			after_open = 0; /* just after '[': ']' is allowed */
-	int64_t		pos;
 	int64_t		shape[DTX_MAX_NDIM];
 	int			shape_ndim;
+	Lexer		lx = {s, 0, DTX_PARSE_TICK_BYTES, tick};
 	Tok			t;
+	DtxParseCode c;
 
 	memset(info, 0, sizeof(*info));
 	for (int k = 0; k < DTX_MAX_NDIM; k++)
 		info->dims[k] = -1;
-	pos = scan_tag(s, &info->tag_dtype, &shape_ndim, shape, err);
-	if (pos < 0)
-		return err->code;
+	if ((c = scan_tag(&lx, &info->tag_dtype, &shape_ndim, shape, err)) != DTX_PARSE_OK)
+		return c;
 
 	for (;;)
 	{
-		t = next_tok(s, &pos);
+		t = next_tok(&lx);
 		if (t.kind == TOK_BAD)
 			return fail_at(err, s, t.start);
 		if (level == 0 && rank >= 0)
@@ -356,22 +433,7 @@ dtx_parse_scan(const char *s, DtxParseInfo *info, DtxParseError *err)
 
 	if (shape_ndim >= 0)
 	{
-		/*
-		 * A written shape must agree with the brackets, which show the dims
-		 * up to the first zero one, and hold no element.
-		 */
-		int64_t		numel = 1,
-					value_numel = 1;
-
-		for (int k = 0; k < shape_ndim; k++)
-			numel *= shape[k] ? 1 : 0;
-		for (int k = 0; k < rank; k++)
-			value_numel *= info->dims[k] ? 1 : 0;
-		int			bad = numel != 0 || value_numel != 0 || rank > shape_ndim;
-
-		for (int k = 0; k < rank && !bad; k++)
-			bad = info->dims[k] != shape[k];
-		if (bad)
+		if (!shape_agrees(info, rank, shape_ndim, shape))
 		{
 			fail_at(err, s, 0);
 			err->code = DTX_PARSE_SHAPE;
@@ -382,9 +444,17 @@ dtx_parse_scan(const char *s, DtxParseInfo *info, DtxParseError *err)
 		rank = shape_ndim;
 	}
 	info->ndim = rank;
+	/*
+	 * A zero dim makes numel 0 (a written shape may put huge dims before
+	 * it); otherwise every dim came from brackets, so the product is
+	 * bounded by the text's length.
+	 */
 	info->numel = 1;
 	for (int k = 0; k < rank; k++)
-		info->numel *= info->dims[k];	/* bounded by the text's length */
+		if (info->dims[k] == 0)
+			info->numel = 0;
+	for (int k = 0; k < rank && info->numel; k++)
+		info->numel *= info->dims[k];
 	for (int k = rank; k < DTX_MAX_NDIM; k++)
 		info->dims[k] = 0;
 	if (info->tag_dtype != DTX_INVALID)
@@ -406,17 +476,41 @@ fail_range(DtxParseError *err, const char *s, Tok t)
 	return DTX_PARSE_RANGE;
 }
 
+/* an integer token into int64, or 0 if it does not fit */
+static int
+parse_int64(const char *p, int64_t len, int64_t *out)
+{
+	int			neg = 0;
+	uint64_t	v = 0,
+				limit;
+	int64_t		i = 0;
+
+	if (p[0] == '+' || p[0] == '-')
+		neg = p[i++] == '-';
+	limit = neg ? (uint64_t) INT64_MAX + 1 : (uint64_t) INT64_MAX;
+	for (; i < len; i++)
+	{
+		uint64_t	dgt = (uint64_t) (p[i] - '0');
+
+		if (v > (limit - dgt) / 10)
+			return 0;
+		v = v * 10 + dgt;
+	}
+	*out = neg ? (int64_t) (0 - v) : (int64_t) v;
+	return 1;
+}
+
 /*
  * A finite token that reads as inf overflowed the dtype.  Underflow is not
  * an error: it rounds to a denormal or zero, as torch.tensor and strtod do.
  */
-static int
-float_out_of_range(double v, int is_inf_token)
+static inline int
+overflowed(double v, int is_inf_token)
 {
 	return isinf(v) && !is_inf_token;
 }
 
-static int
+static inline int
 token_is_inf(const char *p)
 {
 	if (*p == '+' || *p == '-')
@@ -426,110 +520,82 @@ token_is_inf(const char *p)
 
 DtxParseCode
 dtx_parse_fill(const char *s, const DtxParseInfo *info, int dtype,
-			   void *data, double *exact, int *exact_needed,
-			   DtxParseError *err)
+			   void *data, DtxParseError *err, DtxTick tick)
 {
 	int			tag,
 				shape_ndim;
 	int64_t		shape[DTX_MAX_NDIM];
-	int64_t		pos;
 	int64_t		i = 0;
+	Lexer		lx = {s, 0, DTX_PARSE_TICK_BYTES, tick};
 	Tok			t;
+	DtxParseCode c;
 
-	if (exact_needed)
-		*exact_needed = 0;
-	pos = scan_tag(s, &tag, &shape_ndim, shape, err);
-	if (pos < 0)
-		return err->code;
+	if ((c = scan_tag(&lx, &tag, &shape_ndim, shape, err)) != DTX_PARSE_OK)
+		return c;
 	while (i < info->numel)
 	{
 		const char *p;
-		char	   *end;
-		int			is_inf;
 
-		t = next_tok(s, &pos);
+		t = next_tok(&lx);
 		if (t.kind == TOK_END || t.kind == TOK_BAD)
 			return fail_at(err, s, t.start);	/* not scanned first */
 		if (t.kind != TOK_NUMBER)
 			continue;
 		p = s + t.start;
-		is_inf = t.is_float && token_is_inf(p);
-		errno = 0;
-		if (!t.is_float)
+		switch (dtype)
 		{
-			long long	v = strtoll(p, &end, 10);
+			case DTX_FLOAT32:
+				{
+					/*
+					 * Every token, integers too, rounds once from its
+					 * digits: an integer wider than int64 is a float too.
+					 */
+					float		v = dtx_decimal_to_f32(p, (size_t) t.len);
 
-			if (errno == ERANGE)
-				return fail_range(err, s, t);
-			switch (dtype)
-			{
-				case DTX_INT64:
-					((int64_t *) data)[i] = v;
-					break;
-				case DTX_INT32:
-					if (v < INT32_MIN || v > INT32_MAX)
+					if (overflowed(v, t.is_float && token_is_inf(p)))
 						return fail_range(err, s, t);
-					((int32_t *) data)[i] = (int32_t) v;
+					((float *) data)[i] = v;
 					break;
-				case DTX_FLOAT64:
-					((double *) data)[i] = (double) v;
-					break;
-				case DTX_FLOAT32:
-					((float *) data)[i] = (float) v;
-					if (exact)
-						exact[i] = (double) v;
-					if (exact_needed && (double) (float) v != (double) v)
-						*exact_needed = 1;
-					break;
-				default:
-					return fail_range(err, s, t);
-			}
-		}
-		else if (dtype == DTX_FLOAT32)
-		{
-			/* strtof, not (float) strtod: a double rounding could be off by one ulp */
-			float		v = strtof(p, &end);
+				}
+			case DTX_FLOAT64:
+				{
+					double		v = dtx_decimal_to_f64(p, (size_t) t.len);
 
-			if (float_out_of_range(v, is_inf))
-				return fail_range(err, s, t);
-			((float *) data)[i] = v;
-			if (exact || (exact_needed && !*exact_needed))
-			{
-				double		d = strtod(p, &end);
-
-				if (exact)
-					exact[i] = d;
-				/* NaN != NaN, so test it apart */
-				if (exact_needed && !(isnan(d) || d == (double) v))
-					*exact_needed = 1;
-			}
-		}
-		else
-		{
-			double		v = strtod(p, &end);
-
-			if (float_out_of_range(v, is_inf))
-				return fail_range(err, s, t);
-			switch (dtype)
-			{
-				case DTX_FLOAT64:
+					if (overflowed(v, t.is_float && token_is_inf(p)))
+						return fail_range(err, s, t);
 					((double *) data)[i] = v;
 					break;
-				case DTX_INT64:
-					/* as Tensor.to(): truncate toward zero; 2^63 is out */
-					if (isnan(v) || trunc(v) < -9223372036854775808.0 ||
-						trunc(v) >= 9223372036854775808.0)
+				}
+			case DTX_INT64:
+			case DTX_INT32:
+				{
+					int64_t		v;
+
+					if (!t.is_float)
+					{
+						if (!parse_int64(p, t.len, &v))
+							return fail_range(err, s, t);
+					}
+					else
+					{
+						/* as Tensor.to(): truncate toward zero; 2^63 is out */
+						double		d = dtx_decimal_to_f64(p, (size_t) t.len);
+
+						if (isnan(d) || trunc(d) < -9223372036854775808.0 ||
+							trunc(d) >= 9223372036854775808.0)
+							return fail_range(err, s, t);
+						v = (int64_t) d;
+					}
+					if (dtype == DTX_INT64)
+						((int64_t *) data)[i] = v;
+					else if (v < INT32_MIN || v > INT32_MAX)
 						return fail_range(err, s, t);
-					((int64_t *) data)[i] = (int64_t) v;
+					else
+						((int32_t *) data)[i] = (int32_t) v;
 					break;
-				case DTX_INT32:
-					if (isnan(v) || trunc(v) < -2147483648.0 || trunc(v) > 2147483647.0)
-						return fail_range(err, s, t);
-					((int32_t *) data)[i] = (int32_t) v;
-					break;
-				default:
-					return fail_range(err, s, t);
-			}
+				}
+			default:
+				return fail_range(err, s, t);
 		}
 		i++;
 	}

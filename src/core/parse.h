@@ -16,6 +16,10 @@
  * own allocator and size checks in between: dtx_parse_scan() validates the
  * syntax and finds the shape and dtype; dtx_parse_fill() converts the
  * numbers into the caller's buffer.
+ *
+ * Both take a tick callback (may be NULL) that they call at least once per
+ * megabyte of text, whatever its tokens: the server checks for cancel
+ * there (it may not return).
  */
 #ifndef DOTEXT_PARSE_H
 #define DOTEXT_PARSE_H
@@ -46,6 +50,8 @@ typedef struct DtxParseError
 	int64_t		tok_len;		/* and its length */
 } DtxParseError;
 
+typedef void (*DtxTick) (void);
+
 typedef struct DtxParseInfo
 {
 	int			ndim;
@@ -57,23 +63,18 @@ typedef struct DtxParseInfo
 } DtxParseInfo;
 
 /* Pass 1: syntax, shape and dtype.  Returns DTX_PARSE_OK or fills *err. */
-DtxParseCode dtx_parse_scan(const char *s, DtxParseInfo *info, DtxParseError *err);
+DtxParseCode dtx_parse_scan(const char *s, DtxParseInfo *info, DtxParseError *err,
+							DtxTick tick);
 
 /*
  * Pass 2: convert the numbers of a literal that passed dtx_parse_scan() into
- * data, info->numel elements of the given dtype (any supported dtype; integer
- * tokens are read as int64 and converted, float tokens are read at the
- * target's precision, or as double and truncated toward zero for integer
- * targets).  A value outside the dtype's range is DTX_PARSE_RANGE.
- *
- * For float32 targets: if exact is not NULL, exact[i] receives each
- * element's value read as a double; if exact_needed is not NULL, it is set
- * to 1 when some element's double differs from its float32 widened, so
- * the caller can keep those digits and a later conversion to float64 loses
- * none.  Either may be NULL.
+ * data, info->numel elements of the given dtype (any supported dtype).
+ * Float targets read every token, integer or not, rounding once from its
+ * digits (so an integer too wide for int64 is a float like any other);
+ * integer targets read integer tokens exactly and truncate float tokens
+ * toward zero.  A value outside the dtype's range is DTX_PARSE_RANGE.
  */
 DtxParseCode dtx_parse_fill(const char *s, const DtxParseInfo *info, int dtype,
-							void *data, double *exact, int *exact_needed,
-							DtxParseError *err);
+							void *data, DtxParseError *err, DtxTick tick);
 
 #endif
