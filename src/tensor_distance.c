@@ -69,6 +69,8 @@ typedef struct RankCache
 	int32		n;				/* and its length */
 	bool		fast;			/* float dtype on the CPU: rows take the fast path */
 	const DtxSimd *simd;
+	double	   *wq;				/* a float32 query widened to double, once */
+	double		qq;				/* and its q.q, for cosine */
 } RankCache;
 
 /* two rank-1 tensors of one length and dtype */
@@ -218,6 +220,16 @@ InitCache(FunctionCallInfo fcinfo, const RankOp *op)
 	c->fast = dtx_dtype_is_float(q->dtype) &&
 		(op->metric != DTX_METRIC_DOT || dotext_gpu_for(c->n) == NULL);
 	c->simd = dtx_simd();
+	if (c->fast && c->dtype == DTX_FLOAT32)
+	{
+		const float *qf = TensorData(q);
+
+		/* a query of over 1 GB of float32 would not have passed InitTensor */
+		c->wq = MemoryContextAllocHuge(fcinfo->flinfo->fn_mcxt, sizeof(double) * Max(c->n, 1));
+		for (int32 i = 0; i < c->n; i++)
+			c->wq[i] = qf[i];
+		c->qq = c->simd->f32dot(qf, qf, c->n);
+	}
 	return c;
 }
 
@@ -236,8 +248,11 @@ RankCall(FunctionCallInfo fcinfo, const RankOp *op)
 
 		PrefetchNextHeapRow(row);
 		if (likely(row->ndim == 1 && row->dtype == c->dtype && row->dims[0] == c->n))
-			return Finish(op, dtx_row_metric(c->simd, op->metric, c->dtype, TensorData(row),
-											 TensorData(c->query), c->n));
+			return Finish(op, c->wq ?
+						  dtx_row_metric_wq(c->simd, op->metric, TensorData(row), c->wq,
+											c->qq, c->n) :
+						  dtx_row_metric(c->simd, op->metric, c->dtype, TensorData(row),
+										 TensorData(c->query), c->n));
 		/* another dtype or shape: the full path converts it or says what is wrong */
 	}
 	a = PG_GETARG_TENSOR_P(0);

@@ -76,6 +76,31 @@ dtx_row_metric(const DtxSimd *s, DtxMetric m, int dtype, const void *a,
 }
 
 /*
+ * The same for a float32 row against a float32 query widened once to
+ * double (wq) whose q.q is qq: the bits of dtx_row_metric(..., a, q, n).
+ */
+static inline double
+dtx_row_metric_wq(const DtxSimd *s, DtxMetric m, const float *a, const double *wq,
+				  double qq, int64_t n)
+{
+	double		ab,
+				aa;
+
+	switch (m)
+	{
+		case DTX_METRIC_DOT:
+			return s->f32wdot(a, wq, n);
+		case DTX_METRIC_COSINE:
+			s->f32wdot2(a, wq, n, &ab, &aa);
+			return dtx_cosine_of_sums(ab, aa, qq);
+		case DTX_METRIC_L2:
+			return sqrt(s->f32wl2sq(a, wq, n));
+		default:
+			return s->f32wl1(a, wq, n);
+	}
+}
+
+/*
  * A metric of two vectors of n elements of one dtype, any dtype: dot of
  * integers is exact (DTX_ERR_OVERFLOW beyond int64), the rest in double.
  */

@@ -31,6 +31,10 @@ typedef void (*dtx_f32dot3_fn) (const float *a, const float *b, int64_t n,
 								double *ab, double *aa, double *bb);
 typedef void (*dtx_f64dot3_fn) (const double *a, const double *b, int64_t n,
 								double *ab, double *aa, double *bb);
+/* float32 rows against a float32 query widened to double once */
+typedef double (*dtx_f32wdot_fn) (const float *a, const double *wq, int64_t n);
+typedef void (*dtx_f32wdot2_fn) (const float *a, const double *wq, int64_t n,
+								 double *ab, double *aa);
 
 /* one path's loops */
 typedef struct DtxSimd
@@ -44,6 +48,11 @@ typedef struct DtxSimd
 	dtx_f64dot_fn f64l2sq;
 	dtx_f32dot_fn f32l1;		/* sum of |a-b| */
 	dtx_f64dot_fn f64l1;
+	/* the same against a widened query wq (a ranking scan's one query): same bits */
+	dtx_f32wdot_fn f32wdot;
+	dtx_f32wdot2_fn f32wdot2;	/* a.q and a.a */
+	dtx_f32wdot_fn f32wl2sq;
+	dtx_f32wdot_fn f32wl1;
 } DtxSimd;
 
 /* the chosen path's loops, as plain pointers for the hot callers */

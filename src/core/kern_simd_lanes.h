@@ -193,10 +193,97 @@ FN(f64l1) (const double *a, const double *b, int64_t n)
 	return lanes_sum(s);
 }
 
+/*
+ * The same float32 loops against a query widened to double once (wq[i] ==
+ * (double) q[i]): only the row is converted per call, and every lane sees
+ * the same values and operations, so the results are the f32 loops' bits.
+ */
+DTX_TARGET static double
+FN(f32wdot) (const float *a, const double *wq, int64_t n)
+{
+	DtxLanes	acc = L(zero)();
+	double		s[16];
+	int64_t		i = 0;
+
+	for (; i + 16 <= n; i += 16)
+		acc = L(madd32)(L(ld32)(a + i), L(ld64)(wq + i), acc);
+	L(st)(s, acc);
+	for (; i < n; i++)
+		s[i & 15] += (double) a[i] * wq[i];
+	return lanes_sum(s);
+}
+
+/* a.q and a.a (cosine against a query whose q.q is known) */
+DTX_TARGET static void
+FN(f32wdot2) (const float *a, const double *wq, int64_t n, double *ab, double *aa)
+{
+	DtxLanes	sab = L(zero)(),
+				saa = sab;
+	double		s[16],
+				x[16];
+	int64_t		i = 0;
+
+	for (; i + 16 <= n; i += 16)
+	{
+		DtxLanes	va = L(ld32)(a + i);
+
+		sab = L(madd32)(va, L(ld64)(wq + i), sab);
+		saa = L(madd32)(va, va, saa);
+	}
+	L(st)(s, sab);
+	L(st)(x, saa);
+	for (; i < n; i++)
+	{
+		s[i & 15] += (double) a[i] * wq[i];
+		x[i & 15] += (double) a[i] * a[i];
+	}
+	*ab = lanes_sum(s);
+	*aa = lanes_sum(x);
+}
+
+DTX_TARGET static double
+FN(f32wl2sq) (const float *a, const double *wq, int64_t n)
+{
+	DtxLanes	acc = L(zero)();
+	double		s[16];
+	int64_t		i = 0;
+
+	for (; i + 16 <= n; i += 16)
+	{
+		DtxLanes	d = L(sub)(L(ld32)(a + i), L(ld64)(wq + i));
+
+		acc = L(fma)(d, d, acc);
+	}
+	L(st)(s, acc);
+	for (; i < n; i++)
+	{
+		double		d = (double) a[i] - wq[i];
+
+		s[i & 15] = fma(d, d, s[i & 15]);
+	}
+	return lanes_sum(s);
+}
+
+DTX_TARGET static double
+FN(f32wl1) (const float *a, const double *wq, int64_t n)
+{
+	DtxLanes	acc = L(zero)();
+	double		s[16];
+	int64_t		i = 0;
+
+	for (; i + 16 <= n; i += 16)
+		acc = L(add)(acc, L(abs)(L(sub)(L(ld32)(a + i), L(ld64)(wq + i))));
+	L(st)(s, acc);
+	for (; i < n; i++)
+		s[i & 15] += fabs((double) a[i] - wq[i]);
+	return lanes_sum(s);
+}
+
 static const DtxSimd FN(simd) = {
 	DTX_STR(DTX_SUFFIX),
 	FN(f32dot), FN(f64dot), FN(f32dot3), FN(f64dot3),
-	FN(f32l2sq), FN(f64l2sq), FN(f32l1), FN(f64l1)
+	FN(f32l2sq), FN(f64l2sq), FN(f32l1), FN(f64l1),
+	FN(f32wdot), FN(f32wdot2), FN(f32wl2sq), FN(f32wl1)
 };
 
 #undef FN

@@ -92,12 +92,21 @@ test_path_bits(const char *name)
 			g->f64dot3(da, db, n, &r2[0], &r2[1], &r2[2]);
 			bad += memcmp(r1, r2, sizeof(r1)) != 0;
 			bad += !same_bits(r1[0], g->f64dot(da, db, n));
+			/* against the widened query: the f32 loops' bits */
+			for (int64_t i = 0; i < n; i++)
+				db[i] = fb[i];
+			bad += !same_bits(p->f32wdot(fa, db, n), g->f32dot(fa, fb, n));
+			bad += !same_bits(p->f32wl2sq(fa, db, n), g->f32l2sq(fa, fb, n));
+			bad += !same_bits(p->f32wl1(fa, db, n), g->f32l1(fa, fb, n));
+			p->f32wdot2(fa, db, n, &r1[0], &r1[1]);
+			g->f32dot3(fa, fb, n, &r2[0], &r2[1], &r2[2]);
+			bad += !same_bits(r1[0], r2[0]) || !same_bits(r1[1], r2[1]);
 			free(fa);
 			free(fb);
 			free(da);
 			free(db);
 		}
-	tap_ok(bad == 0, "%s loops give the plain C loops' bits: %d lengths x 4, 12 checks each (%d differ)",
+	tap_ok(bad == 0, "%s loops give the plain C loops' bits: %d lengths x 4, 16 checks each (%d differ)",
 		   name, cases, bad);
 }
 
@@ -282,6 +291,7 @@ int
 main(void)
 {
 	test_env();
+	test_path_bits("generic");
 	test_path_bits("avx2");
 	test_path_bits("avx512");
 	test_entry_bits();
