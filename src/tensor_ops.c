@@ -20,10 +20,6 @@
 #include "shape.h"
 #include "tensor.h"
 
-PG_FUNCTION_INFO_V1(tensor_dot);
-PG_FUNCTION_INFO_V1(tensor_negative_dot);
-PG_FUNCTION_INFO_V1(tensor_cosine_similarity);
-PG_FUNCTION_INFO_V1(tensor_cosine_distance);
 PG_FUNCTION_INFO_V1(tensor_norm);
 PG_FUNCTION_INFO_V1(tensor_rowdot);
 PG_FUNCTION_INFO_V1(tensor_rowcosine);
@@ -67,94 +63,6 @@ CheckStatus(DtxStatus st, const char *op, const Tensor *a, const Tensor *b)
 				(errcode(ERRCODE_OUT_OF_MEMORY),
 				 errmsg("out of memory in %s", op)));
 	elog(ERROR, "dotext: %s kernel failed with status %d", op, (int) st);
-}
-
-/* dot and cosine_similarity take two rank-1 tensors of one length and dtype */
-static void
-CheckVectors(const char *op, const Tensor *a, const Tensor *b)
-{
-	CheckSameDtype(op, a, b);
-	if (a->ndim != 1 || b->ndim != 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("%s requires 1-D tensors, not shapes %s and %s",
-						op, TensorShapeString(a), TensorShapeString(b)),
-				 errhint("Flatten the tensors with flatten(), or use %s() for row-wise products.",
-						 strcmp(op, "dot") == 0 ? "rowdot" : "rowcosine")));
-	if (a->dims[0] != b->dims[0])
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("%s requires tensors of the same length, not shapes %s and %s",
-						op, TensorShapeString(a), TensorShapeString(b))));
-}
-
-static double
-DotOf(Tensor *a, Tensor *b)
-{
-	double		r;
-	const DotextCudaApi *gpu;
-
-	PrefetchNextHeapRow(a);
-	PrefetchNextHeapRow(b);
-	CheckVectors("dot", a, b);
-	if (dtx_dtype_is_float(a->dtype) && (gpu = dotext_gpu_for(a->dims[0])) != NULL)
-	{
-		char		err[256];
-		int			st = gpu->dot(a->dtype, TensorData(a), TensorData(b), a->dims[0], &r,
-								  err, sizeof(err));
-
-		if (st != DCU_OK)
-			dotext_gpu_raise(st, err);
-		return r;
-	}
-	CheckStatus(dtx_dot(a->dtype, TensorData(a), TensorData(b), a->dims[0], &r),
-				"dot", a, b);
-	return r;
-}
-
-Datum
-tensor_dot(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_FLOAT8(DotOf(PG_GETARG_TENSOR_P(0), PG_GETARG_TENSOR_P(1)));
-}
-
-/* a <#> b, as pgvector: ascending order ranks the largest dot first */
-Datum
-tensor_negative_dot(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_FLOAT8(-DotOf(PG_GETARG_TENSOR_P(0), PG_GETARG_TENSOR_P(1)));
-}
-
-/*
- * The one-row case of rowcosine, which works in double for every dtype
- * (its float32 output is for the rowcosine tensor; here it is the double).
- */
-static double
-CosineOf(Tensor *a, Tensor *b)
-{
-	DtxRowSpec	spec = {0};
-	double		r;
-
-	PrefetchNextHeapRow(a);
-	PrefetchNextHeapRow(b);
-	CheckVectors("cosine_similarity", a, b);
-	spec.n = a->dims[0];
-	CheckStatus(dtx_cosine(a->dtype, TensorData(a), TensorData(b), spec.n, &r),
-				"cosine_similarity", a, b);
-	return r;
-}
-
-Datum
-tensor_cosine_similarity(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_FLOAT8(CosineOf(PG_GETARG_TENSOR_P(0), PG_GETARG_TENSOR_P(1)));
-}
-
-/* a <=> b = 1 - cosine_similarity(a, b) */
-Datum
-tensor_cosine_distance(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_FLOAT8(1.0 - CosineOf(PG_GETARG_TENSOR_P(0), PG_GETARG_TENSOR_P(1)));
 }
 
 Datum
