@@ -1,11 +1,10 @@
 /*
  * kern_elementwise.c: element-wise arithmetic with broadcasting, scalar
- * products, row normalization, slicing and aggregate accumulators (see
- * elementwise.h).
+ * products, slicing and aggregate accumulators (see elementwise.h).  It
+ * needs no other kernel file, so the fuzz targets can link it alone.
  */
 #include "elementwise.h"
 
-#include <math.h>
 #include <string.h>
 
 #include "kern_util.h"
@@ -173,34 +172,6 @@ dtx_ew_scalar_float(DtxEwOp op, int dtype, const void *a, double s, int out_dtyp
 			((float *) out)[i] = (float) r;
 		else
 			((double *) out)[i] = r;
-	}
-	return DTX_OK;
-}
-
-DtxStatus
-dtx_l2_normalize_rows(int dtype, const void *a, int64_t n, int out_dtype, void *out,
-					  int64_t row0, int64_t nrows)
-{
-	if (!dtx_dtype_supported(dtype) ||
-		(out_dtype != DTX_FLOAT32 && out_dtype != DTX_FLOAT64))
-		return DTX_ERR_DTYPE;
-	for (int64_t r = row0; r < row0 + nrows; r++)
-	{
-		int64_t		base = r * n;
-		double		norm;
-
-		dtx_sumsq(dtype, (const char *) a + base * dtx_elem_size(dtype), n, &norm);
-		norm = sqrt(norm);
-		for (int64_t i = base; i < base + n; i++)
-		{
-			/* norm 0: zeros, as pgvector; NaN propagates */
-			double		v = norm == 0 ? 0.0 : dtx_load_double(dtype, a, i) / norm;
-
-			if (out_dtype == DTX_FLOAT32)
-				((float *) out)[i] = (float) v;
-			else
-				((double *) out)[i] = v;
-		}
 	}
 	return DTX_OK;
 }
