@@ -369,6 +369,12 @@ CREATE OPERATOR CLASS tensor_ops
 	FUNCTION 1 tensor_hash(tensor),
 	FUNCTION 2 tensor_hash_extended(tensor, bigint);
 
+-- subscripts: t[i] indexes (from 1) and drops a dimension, t[lo:hi] slices
+CREATE FUNCTION tensor_subscript_handler(internal) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION tensor_subscript_handler(internal) IS 'subscripting of tensor: t[i] and t[lo:hi], one bracket per leading dimension';
+ALTER TYPE tensor SET (SUBSCRIPT = tensor_subscript_handler);
+
 -- casts from numeric[] (ARRAY[1.5, 2], psycopg2's lists): dtype as a literal's
 CREATE FUNCTION tensor(numeric[], integer, boolean) RETURNS tensor
 	AS 'MODULE_PATHNAME', 'numeric_array_to_tensor' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;

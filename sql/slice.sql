@@ -31,6 +31,25 @@ SELECT l2_normalize('[3.0,4.0]'::tensor) AS n34, l2_normalize('[0.0,0.0]'::tenso
        l2_normalize('[]'::tensor) AS empty, l2_normalize('-2.5'::tensor) AS rank0;
 SELECT norm(l2_normalize('[0.1,0.2,0.3,0.4]'::tensor)) BETWEEN 1 - 1e-7 AND 1 + 1e-7 AS unit;
 
+-- subscripts: one bracket per leading dimension; t[i] indexes from 1 and
+-- drops the dimension, t[lo:hi] keeps it (bounds included, clamped, as arrays)
+SELECT t[2] AS row2, t[2][3] AS elem, t[:][2:3] AS cols23, t[1:1] AS first_row,
+       t[0:1] AS clamped, t[2:] AS from2, shape(t[3:1]) AS empty, t[5] IS NULL AS out_of_range_null,
+       t[0] IS NULL AS zero_null, t[NULL] IS NULL AS null_subscript
+FROM (SELECT '[[1,2,3],[4,5,6]]'::tensor AS t) s;
+-- Matryoshka truncation of a batch, and the same as subvector
+SELECT e[:][1:2] AS truncated, e[:][1:2] = subvector(e, 1, 2) AS as_subvector,
+       dtype(e[1]), ('float64:[0.1,0.2,0.3]'::tensor)[2:3] AS f64
+FROM (SELECT '[[0.5,0.25,0.125],[1.0,2.0,4.0]]'::tensor AS e) s;
+SELECT err($$SELECT ('[[1,2],[3,4]]'::tensor)[1][1:2]$$);
+SELECT err($$SELECT ('[1,2]'::tensor)[1][1]$$);
+SELECT err($$SELECT ('5'::tensor)[1]$$);
+SELECT err($$SELECT ('[1,2]'::tensor)[true]$$);
+SELECT err($$SELECT ('[1]'::tensor)[1][1][1][1][1][1][1][1][1][1][1][1][1][1][1][1][1]$$);
+CREATE TABLE sub (t tensor);
+SELECT err($$UPDATE sub SET t[1] = '5'$$);
+DROP TABLE sub;
+
 -- pgvector, same inputs (results of pgvector 0.8 computed on this machine,
 -- written here so that this test does not need pgvector installed):
 --   '[1.5,2]'::vector || '[3,4.25]'        -> [1.5,2,3,4.25]
@@ -45,6 +64,7 @@ SELECT norm(l2_normalize('[0.1,0.2,0.3,0.4]'::tensor)) BETWEEN 1 - 1e-7 AND 1 + 
 --   l2_normalize('[3,4]')                   -> [0.6,0.8]
 --   l2_normalize('[0,0]')                   -> [0,0]
 --   l2_normalize('[1,1,1]')                 -> [0.57735026,0.57735026,0.57735026]
+--   ('[1,2,3]'::vector)[1]                  -> ERROR 42804, vector has no subscripts
 SELECT '[1.5,2]'::tensor || '[3.0,4.25]' = '[1.5,2,3,4.25]' AS cat,
        subvector('[1.0,2,3,4,5]'::tensor, 1, 3) = '[1.0,2,3]' AS s13,
        subvector('[1.0,2,3,4,5]'::tensor, 3, 2) = '[3.0,4]' AS s32,

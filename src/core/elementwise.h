@@ -69,11 +69,14 @@ DtxStatus	dtx_l2_normalize_rows(int dtype, const void *a, int64_t n, int out_dty
 								  void *out, int64_t row0, int64_t nrows);
 
 /*
- * Elements [first, first + count) of each row of n elements, rows
- * [row0, row0 + nrows), packed into out (rows of count elements).
+ * Copy the box start[k] .. start[k] + count[k] - 1 (0-based, within dims)
+ * of a C-order array of ndim >= 1 dims into dst, packed in C order.  Works
+ * on rows [row0, row0 + nrows) of the box, a row being count[ndim - 1]
+ * elements (so there are product of the other counts rows).
  */
-void		dtx_slice_rows(size_t elem_size, const void *a, int64_t n, int64_t first,
-						   int64_t count, void *out, int64_t row0, int64_t nrows);
+void		dtx_box_copy(size_t elem_size, int ndim, const int64_t *dims, const int64_t *start,
+						 const int64_t *count, const void *src, void *dst,
+						 int64_t row0, int64_t nrows);
 
 /* acc[i] += a[i] as double, any dtype */
 void		dtx_accum_double(int dtype, const void *a, double *acc,

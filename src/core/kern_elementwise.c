@@ -177,13 +177,36 @@ dtx_ew_scalar_float(DtxEwOp op, int dtype, const void *a, double s, int out_dtyp
 }
 
 void
-dtx_slice_rows(size_t elem_size, const void *a, int64_t n, int64_t first, int64_t count,
-			   void *out, int64_t row0, int64_t nrows)
+dtx_box_copy(size_t elem_size, int ndim, const int64_t *dims, const int64_t *start,
+			 const int64_t *count, const void *src, void *dst, int64_t row0, int64_t nrows)
 {
-	for (int64_t r = row0; r < row0 + nrows; r++)
-		memcpy((char *) out + r * count * elem_size,
-			   (const char *) a + (r * n + first) * elem_size,
-			   count * elem_size);
+	int			last = ndim - 1;
+	int64_t		stride[DTX_MAX_NDIM];
+	int64_t		idx[DTX_MAX_NDIM];
+	int64_t		r = row0;
+	size_t		run = count[last] * elem_size;
+
+	if (nrows <= 0)
+		return;
+	stride[last] = 1;
+	for (int k = last - 1; k >= 0; k--)
+		stride[k] = stride[k + 1] * dims[k + 1];
+	/* the multi-index of row0 over the box's leading dims */
+	for (int k = last - 1; k >= 0; k--)
+	{
+		idx[k] = r % count[k];
+		r /= count[k];
+	}
+	for (int64_t n = 0; n < nrows; n++)
+	{
+		int64_t		off = start[last];
+
+		for (int k = 0; k < last; k++)
+			off += (start[k] + idx[k]) * stride[k];
+		memcpy((char *) dst + (row0 + n) * run, (const char *) src + off * elem_size, run);
+		for (int k = last - 1; k >= 0 && ++idx[k] == count[k]; k--)
+			idx[k] = 0;
+	}
 }
 
 void

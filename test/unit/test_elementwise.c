@@ -116,8 +116,22 @@ test_rows(void)
 		   "rows normalized, a zero row stays zero");
 	tap_ok(dtx_l2_normalize_rows(DTX_INT64, ia, 2, DTX_FLOAT64, dout, 0, 1) == DTX_OK &&
 		   dout[0] == 0 && dout[1] == 1, "int64 normalized as float64");
-	dtx_slice_rows(sizeof(float), a, 3, 1, 2, sl, 0, 2);
+	dtx_box_copy(sizeof(float), 2, (int64_t[]) {2, 3}, (int64_t[]) {0, 1}, (int64_t[]) {2, 2},
+				 a, sl, 0, 2);
 	tap_ok(sl[0] == 4 && sl[1] == 0 && sl[2] == 1 && sl[3] == 0, "slice of the last axis");
+	{
+		int			src[24], dst[6];
+
+		for (int i = 0; i < 24; i++)
+			src[i] = i;
+		/* (2,3,4)[1:2][0:3][1:3] in two calls, split inside the box */
+		dtx_box_copy(sizeof(int), 3, (int64_t[]) {2, 3, 4}, (int64_t[]) {1, 0, 1},
+					 (int64_t[]) {1, 3, 2}, src, dst, 0, 1);
+		dtx_box_copy(sizeof(int), 3, (int64_t[]) {2, 3, 4}, (int64_t[]) {1, 0, 1},
+					 (int64_t[]) {1, 3, 2}, src, dst, 1, 2);
+		tap_ok(dst[0] == 13 && dst[1] == 14 && dst[2] == 17 && dst[3] == 18 &&
+			   dst[4] == 21 && dst[5] == 22, "a 3-D box, copied in two ranges");
+	}
 }
 
 static void
