@@ -60,7 +60,15 @@ SET enable_seqscan = off; SET enable_bitmapscan = off;
 EXPLAIN (COSTS OFF) SELECT id FROM ord WHERE t = '[-0.0,1.0]';
 SELECT id FROM ord WHERE t = '[-0.0,1.0]' ORDER BY id;
 RESET enable_seqscan; RESET enable_bitmapscan;
-DROP TABLE ord, ord2;
+-- hash partitioning uses the extended hash: -0 and 0 land together
+CREATE TABLE ordp (id int, t tensor) PARTITION BY HASH (t);
+CREATE TABLE ordp0 PARTITION OF ordp FOR VALUES WITH (MODULUS 2, REMAINDER 0);
+CREATE TABLE ordp1 PARTITION OF ordp FOR VALUES WITH (MODULUS 2, REMAINDER 1);
+INSERT INTO ordp SELECT id, t FROM ord;
+SELECT count(DISTINCT tableoid) AS one_partition FROM ordp WHERE id IN (7, 8);
+SELECT count(DISTINCT tableoid) AS one_partition FROM ordp WHERE id IN (3, 4);
+SELECT count(*) FROM ordp WHERE t = '[0.0,1.0]';
+DROP TABLE ord, ord2, ordp;
 
 -- pgvector, same inputs (results of pgvector 0.8 computed on this machine,
 -- written here so that this test does not need pgvector installed):

@@ -17,10 +17,12 @@ FROM pg_aggregate JOIN pg_proc p ON p.oid = aggfnoid WHERE 'tensor'::regtype = A
 UNION ALL
 SELECT 'cast ' || format_type(castsource, NULL) || ' -> ' || format_type(casttarget, NULL) || ' ' || castcontext::text
 FROM pg_cast WHERE 'tensor'::regtype IN (castsource, casttarget)
+UNION ALL
+SELECT 'type tensor subscript ' || typsubscript::text FROM pg_type WHERE oid = 'tensor'::regtype
 $$;
 CREATE TEMP TABLE fresh AS SELECT obj FROM pg_temp.tensor_objects() obj;
 SELECT count(*) >= 30 AS many FROM fresh;
-SELECT obj FROM fresh WHERE obj LIKE 'operator =%' OR obj LIKE 'opclass%' OR obj ~ '^aggregate (sum|avg)' ORDER BY obj;
+SELECT obj FROM fresh WHERE obj LIKE 'operator =%' OR obj LIKE 'opclass%' OR obj ~ '^aggregate (sum|avg)' OR obj LIKE 'type%' ORDER BY obj;
 
 DROP EXTENSION dotext;
 CREATE EXTENSION dotext VERSION '0.1.0';
