@@ -110,10 +110,10 @@ CREATE FUNCTION tensor_eq(a tensor, b tensor) RETURNS boolean
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION tensor_ne(a tensor, b tensor) RETURNS boolean
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION tensor_eq(tensor, tensor) IS 'same dtype, shape and elements';
+COMMENT ON FUNCTION tensor_eq(tensor, tensor) IS 'same dtype, shape and elements (-0 = 0, NaN = NaN)';
 COMMENT ON FUNCTION tensor_ne(tensor, tensor) IS 'not tensor_eq';
 CREATE OPERATOR = (LEFTARG = tensor, RIGHTARG = tensor, PROCEDURE = tensor_eq,
-	COMMUTATOR = =, NEGATOR = <>, RESTRICT = eqsel, JOIN = eqjoinsel);
+	COMMUTATOR = =, NEGATOR = <>, RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES);
 CREATE OPERATOR <> (LEFTARG = tensor, RIGHTARG = tensor, PROCEDURE = tensor_ne,
 	COMMUTATOR = <>, NEGATOR = =, RESTRICT = neqsel, JOIN = neqjoinsel);
 
@@ -233,6 +233,174 @@ CREATE FUNCTION dotext_simd_info() RETURNS text
 COMMENT ON FUNCTION dotext_simd_info() IS 'the CPU loops this backend runs (avx512, avx2 or generic) and the DOTEXT_SIMD setting';
 
 -- issue 14: pgvector parity (0.2.0)
+
+-- element-wise arithmetic, NumPy broadcasting; integers exact (22003 on overflow)
+CREATE FUNCTION tensor_add(a tensor, b tensor) RETURNS tensor
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION tensor_sub(a tensor, b tensor) RETURNS tensor
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION tensor_mul(a tensor, b tensor) RETURNS tensor
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION tensor_mul(t tensor, s integer) RETURNS tensor
+	AS 'MODULE_PATHNAME', 'tensor_mul_int4' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION tensor_mul(t tensor, s bigint) RETURNS tensor
+	AS 'MODULE_PATHNAME', 'tensor_mul_int8' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION tensor_mul(t tensor, s double precision) RETURNS tensor
+	AS 'MODULE_PATHNAME', 'tensor_mul_float8' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION tensor_mul(s integer, t tensor) RETURNS tensor
+	AS 'MODULE_PATHNAME', 'int4_mul_tensor' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION tensor_mul(s bigint, t tensor) RETURNS tensor
+	AS 'MODULE_PATHNAME', 'int8_mul_tensor' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION tensor_mul(s double precision, t tensor) RETURNS tensor
+	AS 'MODULE_PATHNAME', 'float8_mul_tensor' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION tensor_div(t tensor, s double precision) RETURNS tensor
+	AS 'MODULE_PATHNAME', 'tensor_div_float8' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION tensor_add(tensor, tensor) IS 'a + b element-wise with NumPy broadcasting, one dtype';
+COMMENT ON FUNCTION tensor_sub(tensor, tensor) IS 'a - b element-wise with NumPy broadcasting, one dtype';
+COMMENT ON FUNCTION tensor_mul(tensor, tensor) IS 'a * b element-wise with NumPy broadcasting, one dtype';
+COMMENT ON FUNCTION tensor_mul(tensor, integer) IS 'every element times an integer; dtype kept';
+COMMENT ON FUNCTION tensor_mul(tensor, bigint) IS 'every element times an integer; dtype kept';
+COMMENT ON FUNCTION tensor_mul(tensor, double precision) IS 'every element times a number; float dtypes kept, integers give float32 (as torch)';
+COMMENT ON FUNCTION tensor_mul(integer, tensor) IS 'every element times an integer; dtype kept';
+COMMENT ON FUNCTION tensor_mul(bigint, tensor) IS 'every element times an integer; dtype kept';
+COMMENT ON FUNCTION tensor_mul(double precision, tensor) IS 'every element times a number; float dtypes kept, integers give float32 (as torch)';
+COMMENT ON FUNCTION tensor_div(tensor, double precision) IS 'every element divided by a number; float dtypes kept, integers give float32 (as torch)';
+CREATE OPERATOR + (LEFTARG = tensor, RIGHTARG = tensor, PROCEDURE = tensor_add, COMMUTATOR = +);
+CREATE OPERATOR - (LEFTARG = tensor, RIGHTARG = tensor, PROCEDURE = tensor_sub);
+CREATE OPERATOR * (LEFTARG = tensor, RIGHTARG = tensor, PROCEDURE = tensor_mul, COMMUTATOR = *);
+CREATE OPERATOR * (LEFTARG = tensor, RIGHTARG = integer, PROCEDURE = tensor_mul, COMMUTATOR = *);
+CREATE OPERATOR * (LEFTARG = integer, RIGHTARG = tensor, PROCEDURE = tensor_mul, COMMUTATOR = *);
+CREATE OPERATOR * (LEFTARG = tensor, RIGHTARG = bigint, PROCEDURE = tensor_mul, COMMUTATOR = *);
+CREATE OPERATOR * (LEFTARG = bigint, RIGHTARG = tensor, PROCEDURE = tensor_mul, COMMUTATOR = *);
+CREATE OPERATOR * (LEFTARG = tensor, RIGHTARG = double precision, PROCEDURE = tensor_mul, COMMUTATOR = *);
+CREATE OPERATOR * (LEFTARG = double precision, RIGHTARG = tensor, PROCEDURE = tensor_mul, COMMUTATOR = *);
+CREATE OPERATOR / (LEFTARG = tensor, RIGHTARG = double precision, PROCEDURE = tensor_div);
+COMMENT ON OPERATOR + (tensor, tensor) IS 'element-wise sum, NumPy broadcasting';
+COMMENT ON OPERATOR - (tensor, tensor) IS 'element-wise difference, NumPy broadcasting';
+COMMENT ON OPERATOR * (tensor, tensor) IS 'element-wise product, NumPy broadcasting';
+COMMENT ON OPERATOR * (tensor, integer) IS 'scale by an integer, dtype kept';
+COMMENT ON OPERATOR * (integer, tensor) IS 'scale by an integer, dtype kept';
+COMMENT ON OPERATOR * (tensor, bigint) IS 'scale by an integer, dtype kept';
+COMMENT ON OPERATOR * (bigint, tensor) IS 'scale by an integer, dtype kept';
+COMMENT ON OPERATOR * (tensor, double precision) IS 'scale by a number';
+COMMENT ON OPERATOR * (double precision, tensor) IS 'scale by a number';
+COMMENT ON OPERATOR / (tensor, double precision) IS 'divide by a number';
+
+-- concatenation, slicing, normalization
+CREATE FUNCTION tensor_concat(a tensor, b tensor) RETURNS tensor
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION tensor_concat(tensor, tensor) IS 'torch.cat((a, b)): join along the first dimension';
+CREATE OPERATOR || (LEFTARG = tensor, RIGHTARG = tensor, PROCEDURE = tensor_concat);
+COMMENT ON OPERATOR || (tensor, tensor) IS 'concatenate along the first dimension (torch.cat)';
+CREATE FUNCTION subvector(t tensor, start integer, count integer) RETURNS tensor
+	AS 'MODULE_PATHNAME', 'tensor_subvector' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION subvector(tensor, integer, integer) IS 'elements start .. start+count-1 (from 1) of the last dimension, clamped as substring';
+CREATE FUNCTION l2_normalize(t tensor) RETURNS tensor
+	AS 'MODULE_PATHNAME', 'tensor_l2_normalize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION l2_normalize(tensor) IS 'each row of the last dimension divided by its L2 norm (zero rows stay zero); float32 kept, else float64';
+
+-- sum and avg aggregates
+CREATE FUNCTION tensor_sum_transfn(internal, tensor) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION tensor_avg_transfn(internal, tensor) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION tensor_accum_combine(internal, internal) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION tensor_accum_serialize(internal) RETURNS bytea
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION tensor_accum_deserialize(bytea, internal) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION tensor_sum_finalfn(internal) RETURNS tensor
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION tensor_avg_finalfn(internal) RETURNS tensor
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION tensor_sum_transfn(internal, tensor) IS 'transition function of sum(tensor)';
+COMMENT ON FUNCTION tensor_avg_transfn(internal, tensor) IS 'transition function of avg(tensor)';
+COMMENT ON FUNCTION tensor_accum_combine(internal, internal) IS 'combine function of sum(tensor) and avg(tensor)';
+COMMENT ON FUNCTION tensor_accum_serialize(internal) IS 'serialize function of sum(tensor) and avg(tensor)';
+COMMENT ON FUNCTION tensor_accum_deserialize(bytea, internal) IS 'deserialize function of sum(tensor) and avg(tensor)';
+COMMENT ON FUNCTION tensor_sum_finalfn(internal) IS 'final function of sum(tensor)';
+COMMENT ON FUNCTION tensor_avg_finalfn(internal) IS 'final function of avg(tensor)';
+CREATE AGGREGATE sum(tensor) (
+	SFUNC = tensor_sum_transfn,
+	STYPE = internal,
+	FINALFUNC = tensor_sum_finalfn,
+	COMBINEFUNC = tensor_accum_combine,
+	SERIALFUNC = tensor_accum_serialize,
+	DESERIALFUNC = tensor_accum_deserialize,
+	PARALLEL = SAFE
+);
+CREATE AGGREGATE avg(tensor) (
+	SFUNC = tensor_avg_transfn,
+	STYPE = internal,
+	FINALFUNC = tensor_avg_finalfn,
+	COMBINEFUNC = tensor_accum_combine,
+	SERIALFUNC = tensor_accum_serialize,
+	DESERIALFUNC = tensor_accum_deserialize,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE sum(tensor) IS 'element-wise sum of same-shaped tensors; float dtypes kept (summed in double), integers exact as int64';
+COMMENT ON AGGREGATE avg(tensor) IS 'element-wise mean of same-shaped tensors, summed in double; float32 kept, else float64';
+
+-- total order and hashing: DISTINCT, GROUP BY, UNION, ORDER BY, merge and hash joins, btree indexes
+CREATE FUNCTION tensor_lt(a tensor, b tensor) RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION tensor_le(a tensor, b tensor) RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION tensor_gt(a tensor, b tensor) RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION tensor_ge(a tensor, b tensor) RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION tensor_cmp(a tensor, b tensor) RETURNS integer
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION tensor_hash(t tensor) RETURNS integer
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION tensor_hash_extended(t tensor, seed bigint) RETURNS bigint
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION tensor_lt(tensor, tensor) IS 'a sorts before b: dtype, then shape, then elements (NaN last, as float8)';
+COMMENT ON FUNCTION tensor_le(tensor, tensor) IS 'a sorts before b or equals it';
+COMMENT ON FUNCTION tensor_gt(tensor, tensor) IS 'a sorts after b';
+COMMENT ON FUNCTION tensor_ge(tensor, tensor) IS 'a sorts after b or equals it';
+COMMENT ON FUNCTION tensor_cmp(tensor, tensor) IS '-1, 0 or 1: the btree order of tensors';
+COMMENT ON FUNCTION tensor_hash(tensor) IS 'hash consistent with = (-0 = 0, NaN = NaN)';
+COMMENT ON FUNCTION tensor_hash_extended(tensor, bigint) IS 'seeded 64-bit hash consistent with =';
+CREATE OPERATOR < (LEFTARG = tensor, RIGHTARG = tensor, PROCEDURE = tensor_lt,
+	COMMUTATOR = >, NEGATOR = >=, RESTRICT = scalarltsel, JOIN = scalarltjoinsel);
+CREATE OPERATOR <= (LEFTARG = tensor, RIGHTARG = tensor, PROCEDURE = tensor_le,
+	COMMUTATOR = >=, NEGATOR = >, RESTRICT = scalarlesel, JOIN = scalarlejoinsel);
+CREATE OPERATOR > (LEFTARG = tensor, RIGHTARG = tensor, PROCEDURE = tensor_gt,
+	COMMUTATOR = <, NEGATOR = <=, RESTRICT = scalargtsel, JOIN = scalargtjoinsel);
+CREATE OPERATOR >= (LEFTARG = tensor, RIGHTARG = tensor, PROCEDURE = tensor_ge,
+	COMMUTATOR = <=, NEGATOR = <, RESTRICT = scalargesel, JOIN = scalargejoinsel);
+COMMENT ON OPERATOR < (tensor, tensor) IS 'sorts before (dtype, shape, elements)';
+COMMENT ON OPERATOR <= (tensor, tensor) IS 'sorts before or equal';
+COMMENT ON OPERATOR > (tensor, tensor) IS 'sorts after (dtype, shape, elements)';
+COMMENT ON OPERATOR >= (tensor, tensor) IS 'sorts after or equal';
+CREATE OPERATOR CLASS tensor_ops
+	DEFAULT FOR TYPE tensor USING btree AS
+	OPERATOR 1 <,
+	OPERATOR 2 <=,
+	OPERATOR 3 =,
+	OPERATOR 4 >=,
+	OPERATOR 5 >,
+	FUNCTION 1 tensor_cmp(tensor, tensor);
+CREATE OPERATOR CLASS tensor_ops
+	DEFAULT FOR TYPE tensor USING hash AS
+	OPERATOR 1 =,
+	FUNCTION 1 tensor_hash(tensor),
+	FUNCTION 2 tensor_hash_extended(tensor, bigint);
+
+-- subscripts: t[i] indexes (from 1) and drops a dimension, t[lo:hi] slices
+CREATE FUNCTION tensor_subscript_handler(internal) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION tensor_subscript_handler(internal) IS 'subscripting of tensor: t[i] and t[lo:hi], one bracket per leading dimension';
+ALTER TYPE tensor SET (SUBSCRIPT = tensor_subscript_handler);
+
+-- casts from numeric[] (ARRAY[1.5, 2], psycopg2's lists): dtype as a literal's
+CREATE FUNCTION tensor(numeric[], integer, boolean) RETURNS tensor
+	AS 'MODULE_PATHNAME', 'numeric_array_to_tensor' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION tensor(numeric[], integer, boolean) IS 'numeric[] to a tensor of the same shape: int64 when no element has a fraction part, else float32';
+CREATE CAST (numeric[] AS tensor) WITH FUNCTION tensor(numeric[], integer, boolean) AS ASSIGNMENT;
 
 -- issue 15: flat index (0.2.0)
 

@@ -38,6 +38,9 @@ typedef struct Tensor
 	int32		dims[FLEXIBLE_ARRAY_MEMBER];
 } Tensor;
 
+/* elements per kernel call between two query-cancel checks (a few ms) */
+#define TENSOR_CHUNK_ELEMS	(1 << 20)
+
 #define TENSOR_DATA_OFFSET(nd)	TYPEALIGN(8, offsetof(Tensor, dims) + sizeof(int32) * (nd))
 
 #define DatumGetTensorP(x)		((Tensor *) PG_DETOAST_DATUM(x))

@@ -327,15 +327,19 @@ tensor_axis_dot_array(PG_FUNCTION_ARGS)
 	if (ARR_NDIM(arr) > 1)
 		ReportBadAxes("a multi-dimensional array");
 	deconstruct_array(arr, INT4OID, sizeof(int32), true, TYPALIGN_INT, &elems, &nulls, &n);
-	if (n < 1 || n > 2)
-		ReportBadAxes(psprintf("%d axes", n));
+	/* Keras: a list or tuple of axes has exactly one for each input */
+	if (n != 2)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("axis_dot requires an axes array of 2 elements, not %d", n),
+				 errhint("Pass one integer, such as axis_dot(a, b, 1), to use one axis for both tensors.")));
 	for (int k = 0; k < n; k++)
 		if (nulls[k])
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 					 errmsg("axes must not contain nulls")));
 	PG_RETURN_TENSOR_P(AxisDot(PG_GETARG_TENSOR_P(0), PG_GETARG_TENSOR_P(1),
-							   DatumGetInt32(elems[0]), DatumGetInt32(elems[n - 1]),
+							   DatumGetInt32(elems[0]), DatumGetInt32(elems[1]),
 							   PG_GETARG_BOOL(3)));
 }
 
