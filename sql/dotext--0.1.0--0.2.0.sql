@@ -14,4 +14,18 @@
 
 -- issue 15: flat index
 
+CREATE FUNCTION flathandler(internal) RETURNS index_am_handler
+	AS 'MODULE_PATHNAME' LANGUAGE C;
+COMMENT ON FUNCTION flathandler(internal) IS 'flat index access method handler';
+CREATE ACCESS METHOD flat TYPE INDEX HANDLER flathandler;
+COMMENT ON ACCESS METHOD flat IS 'exact ranking index: vectors packed in heap order, read in full by ORDER BY emb <#> q LIMIT k';
+CREATE OPERATOR CLASS tensor_ip_ops DEFAULT FOR TYPE tensor USING flat AS
+	OPERATOR 1 <#> (tensor, tensor) FOR ORDER BY float_ops,
+	FUNCTION 1 tensor_negative_dot(tensor, tensor);
+CREATE OPERATOR CLASS tensor_cosine_ops FOR TYPE tensor USING flat AS
+	OPERATOR 1 <=> (tensor, tensor) FOR ORDER BY float_ops,
+	FUNCTION 1 tensor_cosine_distance(tensor, tensor);
+COMMENT ON OPERATOR CLASS tensor_ip_ops USING flat IS 'flat index for ORDER BY emb <#> q';
+COMMENT ON OPERATOR CLASS tensor_cosine_ops USING flat IS 'flat index for ORDER BY emb <=> q';
+
 -- issue 16: parallel and sharding
