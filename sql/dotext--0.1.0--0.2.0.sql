@@ -27,5 +27,9 @@ CREATE OPERATOR CLASS tensor_cosine_ops FOR TYPE tensor USING flat AS
 	FUNCTION 1 tensor_cosine_distance(tensor, tensor);
 COMMENT ON OPERATOR CLASS tensor_ip_ops USING flat IS 'flat index for ORDER BY emb <#> q';
 COMMENT ON OPERATOR CLASS tensor_cosine_ops USING flat IS 'flat index for ORDER BY emb <=> q';
+CREATE FUNCTION flat_search(index regclass, queries tensor, k integer)
+	RETURNS TABLE (query integer, rank integer, ctid tid, distance double precision)
+	AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL SAFE ROWS 100;
+COMMENT ON FUNCTION flat_search(regclass, tensor, integer) IS 'the k rows nearest each of Q queries (a (Q,D) or (D) tensor) by a flat index''s operator, in one pass: query and rank from 1, the row''s ctid and its distance';
 
 -- issue 16: parallel and sharding

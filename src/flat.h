@@ -148,6 +148,21 @@ FlatTidFromKey(int64 key, ItemPointerData *tid)
 	ItemPointerSet(tid, (BlockNumber) (key >> 16), (OffsetNumber) (key & 0xFFFF));
 }
 
+/* the distance the operator gives (tensor_negative_dot, tensor_cosine_distance) */
+static inline double
+FlatDistance(FlatMetric metric, int dtype, const void *vec, const void *q, int64 dim)
+{
+	double		r;
+
+	if (metric == FLAT_METRIC_IP)
+	{
+		(void) dtx_dot(dtype, vec, q, dim, &r);
+		return -r;
+	}
+	(void) dtx_cosine(dtype, vec, q, dim, &r);
+	return 1.0 - r;
+}
+
 /* flat.c */
 extern void FlatInitPage(Page page, uint16 kind);
 extern void FlatReadMeta(Relation index, FlatMeta *meta);
@@ -171,11 +186,13 @@ extern void flatendscan(IndexScanDesc scan);
 /*
  * flat_read.c: one pass over the record stream.  The callback gets each
  * live record with its vector (in place in the page, or copied when it
- * spans two pages).  CHECK_FOR_INTERRUPTS runs between pages.
+ * spans two pages), under the page's share lock; page_done, if set, runs
+ * after each page with no lock held (for longer work), followed by
+ * CHECK_FOR_INTERRUPTS.
  */
 typedef void (*FlatRecordCallback) (const FlatRecordHeader *hdr, const void *vec, void *arg);
 extern void FlatReadStream(Relation index, const FlatMeta *meta,
-						   FlatRecordCallback cb, void *arg);
+						   FlatRecordCallback cb, void (*page_done) (void *arg), void *arg);
 extern void FlatCopyRecord(Page first, Page second, uint32 off, const char *rec, uint32 recsize);
 
 /* flat_vacuum.c */

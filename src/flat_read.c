@@ -21,7 +21,8 @@
 #define FLAT_PREFETCH_WINDOW 32
 
 void
-FlatReadStream(Relation index, const FlatMeta *meta, FlatRecordCallback cb, void *arg)
+FlatReadStream(Relation index, const FlatMeta *meta, FlatRecordCallback cb,
+			   void (*page_done) (void *arg), void *arg)
 {
 	uint32		recsize = meta->recsize;
 	BlockNumber nblocks = FlatDataBlocks(recsize, meta->nslots);
@@ -76,6 +77,8 @@ FlatReadStream(Relation index, const FlatMeta *meta, FlatRecordCallback cb, void
 		}
 		UnlockReleaseBuffer(buf);
 		buf = next;
+		if (page_done)
+			page_done(arg);
 		CHECK_FOR_INTERRUPTS();
 	}
 	pfree(span);

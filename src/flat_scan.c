@@ -59,21 +59,6 @@ FlatRanksAfter(double s1, int64 i1, double s2, int64 i2)
 	return s1 < s2 || (s1 == s2 && i1 > i2);
 }
 
-/* the distance the operator gives (tensor_negative_dot, tensor_cosine_distance) */
-static inline double
-FlatDistance(FlatMetric metric, int dtype, const void *vec, const void *q, int64 dim)
-{
-	double		r;
-
-	if (metric == FLAT_METRIC_IP)
-	{
-		(void) dtx_dot(dtype, vec, q, dim, &r);
-		return -r;
-	}
-	(void) dtx_cosine(dtype, vec, q, dim, &r);
-	return 1.0 - r;
-}
-
 static void
 FlatScanRecord(const FlatRecordHeader *hdr, const void *vec, void *arg)
 {
@@ -104,7 +89,7 @@ FlatScanPass(IndexScanDesc scan)
 				  palloc(sizeof(double) * so->batch), palloc(sizeof(int64) * so->batch));
 	MemoryContextSwitchTo(old);
 
-	FlatReadStream(scan->indexRelation, &so->meta, FlatScanRecord, so);
+	FlatReadStream(scan->indexRelation, &so->meta, FlatScanRecord, NULL, so);
 	dtx_topk_sorted(&so->heap);
 	so->pos = 0;
 	so->exhausted = so->heap.n < so->batch;

@@ -135,7 +135,7 @@ flatvacuumcleanup(IndexVacuumInfo *info, IndexBulkDeleteResult *stats)
 	{
 		stats = palloc0(sizeof(IndexBulkDeleteResult));
 		FlatReadMeta(info->index, &meta);
-		FlatReadStream(info->index, &meta, FlatCountLive, &stats->num_index_tuples);
+		FlatReadStream(info->index, &meta, FlatCountLive, NULL, &stats->num_index_tuples);
 	}
 	FlatUpdateMeta(info->index, 0, PG_UINT64_MAX, true);
 	stats->num_pages = RelationGetNumberOfBlocks(info->index);
