@@ -5,8 +5,9 @@
  * The records are copied a block at a time into one contiguous matrix and
  * scored against all Q queries by dtx_topk_scan_f32: one sgemm per block
  * that only filters, then the exact double-accumulating dot of <#> for the
- * rows that may enter a query's top k (src/core/kern_rank.c).  A <=> index
- * or a float64 one scores every row with the operator's own kernel.
+ * rows that may enter a query's top k (src/core/kern_rank.c).  With fewer
+ * than DTX_TOPK_SGEMM_MIN_QUERIES queries, or a <=> or float64 index,
+ * every row is scored in place with the operator's own kernel.
  *
  * The index holds dead rows until VACUUM, so each query keeps more than k
  * candidates; after the pass each candidate is looked up in the heap under
@@ -188,7 +189,9 @@ flat_search(PG_FUNCTION_ARGS)
 		goto done;				/* nothing indexed yet */
 	qt = FlatSearchQueries(index, &fs.meta, qt, &fs.nq);
 	fs.queries = TensorData(qt);
-	fs.sgemm = fs.metric == FLAT_METRIC_IP && fs.meta.dtype == DTX_FLOAT32;
+	/* below a few queries sgemm does not pay, and rows are scored in place */
+	fs.sgemm = fs.metric == FLAT_METRIC_IP && fs.meta.dtype == DTX_FLOAT32 &&
+		fs.nq >= DTX_TOPK_SGEMM_MIN_QUERIES;
 	if (fs.sgemm)
 	{
 		int64		perpage = FLAT_PAGE_DATA / fs.meta.recsize + 2;
