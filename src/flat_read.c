@@ -8,6 +8,11 @@
  * L2, so that scoring one page overlaps the cache misses of the next
  * (shared buffers of consecutive blocks are rarely adjacent in memory, so
  * the hardware prefetcher does not cross from one to the next).
+ *
+ * PrefetchBuffer of a block already in shared buffers returns its buffer;
+ * ReadRecentBuffer then pins it without a second look-up in the buffer
+ * mapping table, whose cache misses were a fifth of the scan's time with
+ * 8 GB of shared buffers (perf, 100K x 768).
  */
 #include "postgres.h"
 
@@ -20,6 +25,17 @@
 /* blocks of read-ahead through PrefetchBuffer (256 kB) */
 #define FLAT_PREFETCH_WINDOW 32
 
+/* pin block b, through the buffer PrefetchBuffer found for it if it is still there */
+static Buffer
+FlatPinBlock(Relation index, BlockNumber b, const Buffer *recent)
+{
+	Buffer		r = recent[b % FLAT_PREFETCH_WINDOW];
+
+	if (BufferIsValid(r) && ReadRecentBuffer(index->rd_node, MAIN_FORKNUM, b, r))
+		return r;
+	return ReadBuffer(index, b);
+}
+
 void
 FlatReadStream(Relation index, const FlatMeta *meta, FlatRecordCallback cb,
 			   void (*page_done) (void *arg), void *arg)
@@ -29,9 +45,14 @@ FlatReadStream(Relation index, const FlatMeta *meta, FlatRecordCallback cb,
 	BlockNumber prefetched = 0;
 	char	   *span;
 	Buffer		buf = InvalidBuffer;
+	Buffer		recent[FLAT_PREFETCH_WINDOW];
+
+	for (int i = 0; i < FLAT_PREFETCH_WINDOW; i++)
+		recent[i] = InvalidBuffer;
 
 	if (nblocks == 0)
 		return;
+	dtx_simd_init();			/* FlatDistance calls dtx_f32dot directly */
 	span = palloc(recsize);
 	for (BlockNumber b = 1; b <= nblocks; b++)
 	{
@@ -43,13 +64,14 @@ FlatReadStream(Relation index, const FlatMeta *meta, FlatRecordCallback cb,
 
 		for (; prefetched < Min(b + FLAT_PREFETCH_WINDOW, nblocks + 1); prefetched++)
 			if (prefetched > b)
-				PrefetchBuffer(index, MAIN_FORKNUM, prefetched);
+				recent[prefetched % FLAT_PREFETCH_WINDOW] =
+					PrefetchBuffer(index, MAIN_FORKNUM, prefetched).recent_buffer;
 		FlatBlockSlots(recsize, meta->nslots, b, &first, &end);
 		if (!BufferIsValid(buf))
 			buf = ReadBuffer(index, b);
 		if (b < nblocks)
 		{
-			next = ReadBuffer(index, b + 1);
+			next = FlatPinBlock(index, b + 1, recent);
 			dtx_prefetch(BufferGetPage(next), BLCKSZ, 0);
 		}
 		LockBuffer(buf, BUFFER_LOCK_SHARE);

@@ -70,6 +70,10 @@ FlatScanRecord(const FlatRecordHeader *hdr, const void *vec, void *arg)
 
 	if (so->have_last && !FlatRanksAfter(score, id, so->last_score, so->last_id))
 		return;
+	/* most rows rank after the heap's worst entry: skip the call */
+	if (so->heap.n == so->heap.k && so->heap.k > 0 &&
+		!FlatRanksAfter(so->heap.score[0], so->heap.id[0], score, id))
+		return;
 	dtx_topk_push(&so->heap, score, id);
 }
 
