@@ -104,10 +104,11 @@ table_bytes=$(psql -XAtc "SELECT pg_table_size('t')")
 bw=$(test/bench/build/membw 2>/dev/null | grep -oE '[0-9.]+ GB/s' | tail -1 | grep -oE '[0-9.]+' || true)
 floor=$(awk -v b="$index_bytes" -v g="${bw:-0}" 'BEGIN { if (g > 0) printf "%.1f", b / g / 1e6; else print "-" }')
 
-# FAISS on the same floats, one thread as the backend uses (Debian's
+# FAISS on the same floats, one thread as the backend uses (OpenMP and
+# OpenBLAS both limited to one thread; Debian's
 # python3-faiss lives in the system Python, which a pyenv shim may hide)
 py=$( [ -x /usr/bin/python3 ] && echo /usr/bin/python3 || echo python3)
-faiss_out=$("$py" test/bench/flat_bench.py "$rows" "$dim" "$nq" "$runs" 1 "$gen" 2>&1 || echo "faiss skipped")
+faiss_out=$(OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 "$py" test/bench/flat_bench.py "$rows" "$dim" "$nq" "$runs" 1 "$gen" 2>&1 || echo "faiss skipped")
 faiss_ms=$(echo "$faiss_out" | awk '/^faiss_ms/ { print $2 }')
 [ -z "$faiss_ms" ] && faiss_ms=skipped
 
