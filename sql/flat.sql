@@ -75,6 +75,16 @@ SELECT g, (SELECT array_agg(id) FROM (SELECT id FROM fi ORDER BY emb <#> q LIMIT
 FROM (SELECT g, ARRAY(SELECT cos(j * g)::real FROM generate_series(1, 64) j)::tensor AS q
       FROM generate_series(1, 3) g) qs;
 
+-- a NULL query (a parameter of a generic plan): every distance is NULL, so
+-- the order is ctid's, as the sequential scan sorts them
+PREPARE fnull(tensor) AS SELECT id FROM fi ORDER BY emb <#> $1 LIMIT 4;
+SET plan_cache_mode = force_generic_plan;
+EXPLAIN (COSTS OFF) EXECUTE fnull(NULL);
+EXECUTE fnull(NULL);
+RESET plan_cache_mode;
+DEALLOCATE fnull;
+SELECT id FROM fi ORDER BY ctid LIMIT 4;
+
 -- deleted and updated rows, before and after VACUUM
 DELETE FROM fi WHERE id % 5 = 0;
 UPDATE fi SET emb = ARRAY(SELECT cos(id * 0.11 + j)::real FROM generate_series(1, 64) j)::tensor WHERE id % 7 = 0;

@@ -172,7 +172,8 @@ flatgettuple(IndexScanDesc scan, ScanDirection dir)
 		if (so->exhausted)
 			return false;
 		/* the slot count bounds the batch: no more entries can exist */
-		so->batch = Min(so->batch * FLAT_BATCH_GROWTH, (int64) so->meta.nslots + 1);
+		so->batch = Min(Min(so->batch * FLAT_BATCH_GROWTH, (int64) so->meta.nslots + 1),
+						(int64) (MaxAllocSize / sizeof(double)));
 		FlatScanPass(scan);
 	}
 	so->last_score = so->heap.score[so->pos];

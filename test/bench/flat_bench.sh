@@ -47,16 +47,23 @@ CREATE EXTENSION dotext;
 CREATE TABLE t (id bigint, emb tensor(float32));
 CREATE TABLE queries (q tensor);
 CREATE TABLE one_query (q tensor);
-CREATE FUNCTION bench(q text, n int) RETURNS float8 LANGUAGE plpgsql AS \$\$
-DECLARE t0 timestamptz; ms float8[] := '{}';
+CREATE FUNCTION cpu_ns() RETURNS float8 LANGUAGE sql AS
+	\$\$SELECT split_part(pg_read_file('/proc/self/schedstat'), ' ', 1)::float8\$\$;
+-- medians of the wall time and of this backend's CPU time (schedstat, ns),
+-- in ms: the CPU time is what time-slicing on a shared machine leaves alone
+CREATE FUNCTION bench(q text, n int) RETURNS float8[] LANGUAGE plpgsql AS \$\$
+DECLARE t0 timestamptz; c0 float8; ms float8[] := '{}'; cpu float8[] := '{}';
 BEGIN
 	EXECUTE q;                                                 -- warm-up
 	FOR i IN 1..n LOOP
+		c0 := cpu_ns();
 		t0 := clock_timestamp();
 		EXECUTE q;
 		ms := ms || extract(epoch FROM clock_timestamp() - t0) * 1000;
+		cpu := cpu || (cpu_ns() - c0) / 1e6;
 	END LOOP;
-	RETURN (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x) FROM unnest(ms) x);
+	RETURN ARRAY[(SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x) FROM unnest(ms) x),
+				 (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x) FROM unnest(cpu) x)];
 END \$\$;
 SQL
 $gen "$rows" "$dim" 1 tensor | P -c "COPY t FROM STDIN (FORMAT binary)"
@@ -86,7 +93,8 @@ P -c "ANALYZE t"
 
 q=$(psql -XAtc "SELECT q::text FROM one_query")
 qv=$(psql -XAtc "SELECT tensor_to_float4(q)::text FROM one_query" | tr '{}' '[]')
-median() { psql -XAtc "SELECT round(bench(\$q\$$1\$q\$, $runs)::numeric, 1)"; }
+# "wall cpu" medians in ms
+median() { psql -XAtc "SELECT round(b[1]::numeric, 1) || ' ' || round(b[2]::numeric, 1) FROM bench(\$q\$$1\$q\$, $runs) b"; }
 plan=$(psql -XAtc "EXPLAIN (COSTS OFF) SELECT id FROM t ORDER BY emb <#> '$q' LIMIT 10" | grep -c "Index Scan using t_flat" || true)
 
 declare -A ms
@@ -96,12 +104,14 @@ ms[seq]=$(PGOPTIONS="-c enable_indexscan=off" median "SELECT id FROM t ORDER BY 
 ms[search1]=$(median "SELECT count(*) FROM flat_search('t_flat', '$q', 10)")
 ms[search_many]=$(median "SELECT count(*) FROM flat_search('t_flat', (SELECT q FROM queries), 10)")
 ms[topk_many]=$(median "SELECT topk(emb, id, (SELECT q FROM queries), 10) FROM t")
-ms[v_plain]=skipped
+ms[v_plain]="skipped skipped"
 [ "$has_vector" = 1 ] && ms[v_plain]=$(median "SELECT id FROM v_plain ORDER BY emb <#> '$qv' LIMIT 10")
 
 index_bytes=$(psql -XAtc "SELECT pg_relation_size('t_flat')")
 table_bytes=$(psql -XAtc "SELECT pg_table_size('t')")
-bw=$(test/bench/build/membw 2>/dev/null | grep -oE '[0-9.]+ GB/s' | tail -1 | grep -oE '[0-9.]+' || true)
+# the floor takes membw's best pass: on a shared machine the others are
+# slowed by whoever else reads memory at the time
+bw=$(test/bench/build/membw 2>/dev/null | grep -oE 'max [0-9.]+' | tail -1 | grep -oE '[0-9.]+' || true)
 floor=$(awk -v b="$index_bytes" -v g="${bw:-0}" 'BEGIN { if (g > 0) printf "%.1f", b / g / 1e6; else print "-" }')
 
 # FAISS on the same floats, one thread as the backend uses (OpenMP and
@@ -109,8 +119,8 @@ floor=$(awk -v b="$index_bytes" -v g="${bw:-0}" 'BEGIN { if (g > 0) printf "%.1f
 # python3-faiss lives in the system Python, which a pyenv shim may hide)
 py=$( [ -x /usr/bin/python3 ] && echo /usr/bin/python3 || echo python3)
 faiss_out=$(OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 "$py" test/bench/flat_bench.py "$rows" "$dim" "$nq" "$runs" 1 "$gen" 2>&1 || echo "faiss skipped")
-faiss_ms=$(echo "$faiss_out" | awk '/^faiss_ms/ { print $2 }')
-[ -z "$faiss_ms" ] && faiss_ms=skipped
+faiss_ms=$(echo "$faiss_out" | awk '/^faiss_ms/ { print $2 " " $3 }')
+[ -z "$faiss_ms" ] && faiss_ms="skipped skipped"
 
 # exactness: the index's top 10 equal the sequential scan's; flat_search's
 # ids for each query equal topk's (both exact) and, where no two scores are
@@ -122,32 +132,34 @@ psql -XAtc "SELECT s.query || ': ' || string_agg(t.id::text, ',' ORDER BY s.rank
 psql -XAtc "SELECT g || ': ' || array_to_string(ids[g:g][1:10], ',') FROM (SELECT topk(emb, id, (SELECT q FROM queries), 10) AS ids FROM t) x, generate_series(1, $nq) g ORDER BY g" >"$PG_TMP/topk_ids"
 same_topk=$(cmp -s "$PG_TMP/search_ids" "$PG_TMP/topk_ids" && echo yes || echo NO)
 same_faiss=skipped
-if [ "$faiss_ms" != skipped ]; then
+if [ "$faiss_ms" != "skipped skipped" ]; then
 	echo "$faiss_out" | awk '/^ids/ { sub(/^ids /, ""); print }' >"$PG_TMP/faiss_ids"
 	same_faiss="$(grep -cxFf "$PG_TMP/faiss_ids" "$PG_TMP/search_ids" || true) of $nq queries"
 fi
 
 r() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) printf "%.2fx", a / b; else print "-" }'; }
+w() { echo "${1% *}"; }   # wall ms of a "wall cpu" pair
+c() { echo "${1#* }"; }   # cpu ms
 cpu="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs) (family $(grep -m1 'cpu family' /proc/cpuinfo | cut -d: -f2 | xargs) model $(grep -m1 '^model\s' /proc/cpuinfo | cut -d: -f2 | xargs))"
 simd=$(grep -qw avx512f /proc/cpuinfo && echo avx512 || (grep -qw avx2 /proc/cpuinfo && echo avx2 || echo generic))
 echo
-echo "flat index benchmark: $rows x $dim float32, top 10, median of $runs runs (ms)"
+echo "flat index benchmark: $rows x $dim float32, top 10, medians of $runs runs (ms): wall time and the backend's CPU time"
 echo "machine: $(nproc) cores, $cpu, SIMD path $simd, PostgreSQL $(psql -XAtc 'SHOW server_version'), jit off, no parallel workers; load: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "index t_flat: $((index_bytes / 1000000)) MB ($(awk -v b="$index_bytes" -v r="$rows" -v d="$dim" 'BEGIN{printf "%.3f", b / (r * d * 4)}')x the raw floats); table t: $((table_bytes / 1000000)) MB"
-echo "memory read bandwidth (test/bench/membw, one core): ${bw:-?} GB/s -> reading the index takes $floor ms"
+echo "memory read bandwidth (test/bench/membw, one core, best pass): ${bw:-?} GB/s -> reading the index takes $floor ms"
 echo "build: ${build_ms} ms, backend peak RSS ${build_hwm} MB (shared buffers it touched included), private memory ${build_anon} MB after"
 echo
-printf "| %-62s | %9s | %s |\n" "query" "ms" "ratio"
-printf "| %-62s | %9s | %s |\n" "---" "---:" "---"
-row() { printf "| %-62s | %9s | %s |\n" "$1" "$2" "$3"; }
-row "memory floor: index bytes / one-core bandwidth" "$floor" ""
-row "flat index: ORDER BY emb <#> q LIMIT 10" "${ms[index]}" "$(r "${ms[index]}" "$floor") the floor"
+printf "| %-58s | %8s | %8s | %s |\n" "query" "wall ms" "CPU ms" "ratio (CPU)"
+printf "| %-58s | %8s | %8s | %s |\n" "---" "---:" "---:" "---"
+row() { printf "| %-58s | %8s | %8s | %s |\n" "$1" "$(w "$2")" "$(c "$2")" "$3"; }
+row "memory floor: index bytes / one-core bandwidth" "$floor $floor" ""
+row "flat index: ORDER BY emb <#> q LIMIT 10" "${ms[index]}" "$(r "$(c "${ms[index]}")" "$floor") the floor"
 row "flat index: ORDER BY emb <#> q LIMIT 1000 (two passes)" "${ms[index_1000]}" ""
-row "dotext sequential scan, same query (enable_indexscan off)" "${ms[seq]}" "index $(r "${ms[seq]}" "${ms[index]}") faster"
-row "pgvector sequential scan, STORAGE PLAIN" "${ms[v_plain]}" "index $(r "${ms[v_plain]}" "${ms[index]}") faster"
+row "dotext sequential scan, same query (enable_indexscan off)" "${ms[seq]}" "index $(r "$(c "${ms[seq]}")" "$(c "${ms[index]}")") faster"
+row "pgvector sequential scan, STORAGE PLAIN" "${ms[v_plain]}" "index $(r "$(c "${ms[v_plain]}")" "$(c "${ms[index]}")") faster"
 row "flat_search, 1 query" "${ms[search1]}" ""
-row "flat_search, $nq queries in one pass" "${ms[search_many]}" "$(awk -v a="${ms[search_many]}" -v n="$nq" 'BEGIN{printf "%.2f ms per query", a/n}')"
-row "FAISS IndexFlatIP, $nq queries, 1 thread" "$faiss_ms" "flat_search $(r "$faiss_ms" "${ms[search_many]}") of FAISS's speed"
-row "topk(emb, id, Q, 10) over the table, $nq queries" "${ms[topk_many]}" "flat_search $(r "${ms[topk_many]}" "${ms[search_many]}") faster"
+row "flat_search, $nq queries in one pass" "${ms[search_many]}" "$(awk -v a="$(c "${ms[search_many]}")" -v n="$nq" 'BEGIN{printf "%.2f ms per query", a/n}')"
+row "FAISS IndexFlatIP, $nq queries, 1 thread" "$faiss_ms" "flat_search $(r "$(c "$faiss_ms")" "$(c "${ms[search_many]}")") of FAISS's speed"
+row "topk(emb, id, Q, 10) over the table, $nq queries" "${ms[topk_many]}" "flat_search $(r "$(c "${ms[topk_many]}")" "$(c "${ms[search_many]}")") faster"
 echo
 echo "planner picks the flat index: $([ "$plan" = 1 ] && echo yes || echo NO); index top 10 = sequential scan's: $same_index; flat_search = topk for every query: $same_topk; flat_search = FAISS: $same_faiss"
