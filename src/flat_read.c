@@ -7,7 +7,9 @@
  * and the next block pinned one page early with its bytes prefetched into
  * L2, so that scoring one page overlaps the cache misses of the next
  * (shared buffers of consecutive blocks are rarely adjacent in memory, so
- * the hardware prefetcher does not cross from one to the next).
+ * the hardware prefetcher does not cross from one to the next).  On the
+ * shared 2-core test machine the second made no difference that its noise
+ * would show (50K x 768: 52-58 ms CPU with or without).
  *
  * PrefetchBuffer of a block already in shared buffers returns its buffer;
  * ReadRecentBuffer then pins it without a second look-up in the buffer
