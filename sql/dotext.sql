@@ -259,3 +259,55 @@ CREATE AGGREGATE stack(t tensor) (
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE stack(tensor) IS 'torch.stack: same-shaped tensors as one tensor of rank k+1, in aggregate order (write stack(t ORDER BY ...); without ORDER BY, and in parallel plans, the order is undefined)';
+
+-- exact top k of a partitioned table whose partitions may be foreign tables
+-- (postgres_fdw shards).  PostgreSQL pushes ORDER BY ... LIMIT down to a
+-- foreign table only when it is the whole query, never to the partitions of
+-- a parent (a Merge Append fetches and sorts every row), and even then it
+-- fetches the embeddings to compute the operator locally.  So this runs one
+-- query per leaf partition that postgres_fdw ships whole and that returns
+-- only ids and scores: topk and topk_scores for <#> (one row of k ids and k
+-- scores), and GROUP BY id ... ORDER BY ... LIMIT k for other operators (k
+-- rows); a MATERIALIZED CTE keeps the partitions under a plain Append, so
+-- async_capable shards run at once; then it merges the k best of each
+CREATE FUNCTION topk_partitions(tbl regclass, q tensor, k integer, op text DEFAULT '<#>',
+                                emb_col name DEFAULT 'emb', id_col name DEFAULT 'id')
+RETURNS TABLE (id bigint, score double precision)
+LANGUAGE plpgsql STABLE STRICT PARALLEL RESTRICTED AS $$
+DECLARE
+	opr text;
+	nsp text;
+	parts text;
+BEGIN
+	IF k < 1 THEN
+		RAISE EXCEPTION 'topk_partitions needs k >= 1, not %', k USING ERRCODE = '22023';
+	END IF;
+	-- dotext's schema, wherever it was installed, to name its objects
+	SELECT n.nspname, format('OPERATOR(%I.%s)', n.nspname, o.oprname) INTO nsp, opr
+	FROM pg_operator o JOIN pg_namespace n ON n.oid = o.oprnamespace
+	WHERE o.oprname = op AND o.oprleft = pg_typeof(q) AND o.oprright = pg_typeof(q)
+	  AND o.oprresult = 'double precision'::regtype;
+	IF opr IS NULL THEN
+		RAISE EXCEPTION 'topk_partitions has no ranking operator %', op USING ERRCODE = '22023',
+			HINT = 'Use one of the tensor distance operators, such as <#> or <=>.';
+	END IF;
+	SELECT string_agg(CASE WHEN op = '<#>'
+		THEN format('SELECT %2$I.topk(%3$I, %4$I, $1, $2) AS ids, %2$I.topk_scores(%3$I, %4$I, $1, $2) AS scores FROM %1$s',
+		            relid, nsp, emb_col, id_col)
+		ELSE format('(SELECT %I AS id, min(%I %s $1) AS score FROM %s GROUP BY 1 ORDER BY 2, 1 LIMIT $2)',
+		            id_col, emb_col, opr, relid) END,
+		' UNION ALL ' ORDER BY relid)
+	INTO parts FROM pg_partition_tree(tbl) WHERE isleaf;
+	IF parts IS NULL THEN
+		RAISE EXCEPTION 'topk_partitions found no partition of "%"', tbl USING ERRCODE = '22023';
+	END IF;
+	IF op = '<#>' THEN
+		-- topk_scores are dot products: <#> is their negation
+		RETURN QUERY EXECUTE format('WITH parts AS MATERIALIZED (%s) SELECT u.id::bigint, -u.s
+			FROM parts, unnest(parts.ids, parts.scores) u(id, s) ORDER BY 2, 1 LIMIT $2', parts) USING q, k;
+	ELSE
+		RETURN QUERY EXECUTE format('WITH parts AS MATERIALIZED (%s) SELECT id::bigint, score
+			FROM parts ORDER BY 2, 1 LIMIT $2', parts) USING q, k;
+	END IF;
+END $$;
+COMMENT ON FUNCTION topk_partitions(regclass, tensor, integer, text, name, name) IS 'exact top k of a partitioned table (postgres_fdw partitions included), as ORDER BY emb <op> q, id LIMIT k: each leaf partition returns only its k best ids and scores, merged here';

@@ -64,3 +64,27 @@ SELECT err($$SELECT stack(reshape('[1.0]', '{1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1}'))
 SELECT stack(emb ORDER BY id DESC) AS reversed FROM ta WHERE id IS NOT NULL AND emb IS NOT NULL;
 SELECT stack(t) AS empties, shape(stack(t)) FROM (VALUES ('float32(0,3):[]'::tensor), ('float32(0,3):[]')) v(t);
 DROP TABLE ta;
+
+-- topk_partitions on local partitions (test/sh/shards_fdw.sh runs it on
+-- postgres_fdw shards): equal to ORDER BY ... LIMIT on the parent
+CREATE TABLE tp (id bigint, emb tensor(float32)) PARTITION BY HASH (id);
+CREATE TABLE tp0 PARTITION OF tp FOR VALUES WITH (MODULUS 3, REMAINDER 0);
+CREATE TABLE tp1 PARTITION OF tp FOR VALUES WITH (MODULUS 3, REMAINDER 1);
+CREATE TABLE tp2 PARTITION OF tp FOR VALUES WITH (MODULUS 3, REMAINDER 2);
+INSERT INTO tp SELECT i, ARRAY[sin(i), cos(i * 0.5), 0.25]::real[]::tensor FROM generate_series(1, 300) i;
+INSERT INTO tp SELECT i + 1000, '[1,1,1]' FROM generate_series(1, 5) i;  -- ties
+SELECT (SELECT array_agg(id ORDER BY score, id) FROM topk_partitions('tp', '[1.0,1,1]', 7))
+         = (SELECT array_agg(id) FROM (SELECT id FROM tp ORDER BY emb <#> '[1.0,1,1]', id LIMIT 7) s) AS dot_equal,
+       (SELECT array_agg(score ORDER BY score, id) FROM topk_partitions('tp', '[1.0,1,1]', 7))
+         = (SELECT array_agg(emb <#> '[1.0,1,1]' ORDER BY emb <#> '[1.0,1,1]', id) FROM (SELECT * FROM tp ORDER BY emb <#> '[1.0,1,1]', id LIMIT 7) s) AS scores_equal,
+       (SELECT array_agg(id ORDER BY score, id) FROM topk_partitions('tp', '[1.0,-1,0]', 7, '<=>'))
+         = (SELECT array_agg(id) FROM (SELECT id FROM tp ORDER BY emb <=> '[1.0,-1,0]', id LIMIT 7) s) AS cosine_equal;
+SELECT * FROM topk_partitions('tp', '[1.0,1,1]', 3) ORDER BY score, id;
+-- a table that is not partitioned is its own only partition
+SELECT array_agg(id ORDER BY score, id) AS plain_table FROM topk_partitions('tp1', '[1.0,1,1]', 2);
+SELECT err($$SELECT * FROM topk_partitions('tp', '[1.0,1,1]', 0)$$);
+SELECT err($$SELECT * FROM topk_partitions('tp', '[1.0,1,1]', 3, '+')$$);
+SELECT err($$SELECT * FROM topk_partitions('tp', '[1.0,1,1]', 3, '<#>', 'nope')$$);
+CREATE TABLE tpe (id bigint, emb tensor) PARTITION BY HASH (id);
+SELECT err($$SELECT * FROM topk_partitions('tpe', '[1.0,1,1]', 3)$$);
+DROP TABLE tp, tpe;
