@@ -138,15 +138,6 @@ SQL
 }
 check_equal "all rows"
 
-# deletes on a shard (straight on the shard, as its own application would),
-# and the same rows gone from the one node; the top rows of one node first
-top=$(c -At -c "SELECT string_agg(id::text, ',') FROM (SELECT id FROM one ORDER BY emb <#> '$q', id LIMIT 5) s")
-psql -qX -d dtx_shard0 -c "DELETE FROM items WHERE id IN ($top) OR id % 3 = 0"
-c -q -c "DELETE FROM one WHERE (id IN ($top) OR id % 3 = 0) AND satisfies_hash_partition('items'::regclass, 2, 0, id)"
-ok "deletes reached shard 0 only" \
-	"$(is_t "$(c -At -c "SELECT (SELECT count(*) FROM items) = (SELECT count(*) FROM one) AND (SELECT count(*) FROM one) < $rows")")"
-check_equal "after deletes on shard 0"
-
 if [ "$runs" -gt 0 ]; then
 	# median of $runs runs of each form, in one session per form
 	timeit() {
@@ -187,5 +178,15 @@ SELECT 'shard 0, the parent alone: ' || count(*) || ' rows, ' || sum(7 + 4 + len
 FROM one WHERE satisfies_hash_partition('items'::regclass, 2, 0, id);
 SQL
 fi
+
+# deletes on a shard (straight on the shard, as its own application would),
+# and the same rows gone from the one node; the top rows of one node first
+top=$(c -At -c "SELECT string_agg(id::text, ',') FROM (SELECT id FROM one ORDER BY emb <#> '$q', id LIMIT 5) s")
+psql -qX -d dtx_shard0 -c "DELETE FROM items WHERE id IN ($top) OR id % 3 = 0"
+c -q -c "DELETE FROM one WHERE (id IN ($top) OR id % 3 = 0) AND satisfies_hash_partition('items'::regclass, 2, 0, id)"
+ok "deletes reached shard 0 only" \
+	"$(is_t "$(c -At -c "SELECT (SELECT count(*) FROM items) = (SELECT count(*) FROM one) AND (SELECT count(*) FROM one) < $rows")")"
+check_equal "after deletes on shard 0"
+
 
 for db in coord shard0 shard1; do psql -qX -c "DROP DATABASE dtx_$db WITH (FORCE)"; done
