@@ -103,3 +103,51 @@ dtx_topk_sorted(DtxTopK *t)
 	}
 	t->n = n;
 }
+
+void
+dtx_topk_merge(DtxTopK *dst, const DtxTopK *src)
+{
+	for (int64_t i = 0; i < src->n; i++)
+		dtx_topk_push(dst, src->score[i], src->id[i]);
+}
+
+static inline int64_t
+clamp_min1(int64_t v)
+{
+	return v < 1 ? 1 : v;
+}
+
+void
+dtx_topk_blocks(int64_t nq, int64_t d, int64_t *rows, int64_t *queries)
+{
+	int64_t		cap,
+				square,
+				m,
+				qb;
+
+	d = clamp_min1(d);
+	nq = clamp_min1(nq);
+	/* rows that fit the copy buffer and the scratch */
+	cap = clamp_min1(DTX_TOPK_BLOCK_ELEMS / d);
+	if (cap > DTX_TOPK_BLOCK_SCORES)
+		cap = DTX_TOPK_BLOCK_SCORES;
+	/* a square block, rows x queries, for when all queries are too many */
+	square = clamp_min1((int64_t) sqrt((double) (DTX_TOPK_BLOCK_WORK / d)));
+	/* all queries in one call while that leaves at least a square's rows */
+	m = nq <= DTX_TOPK_BLOCK_WORK / d ? DTX_TOPK_BLOCK_WORK / (nq * d) : 0;
+	if (m > DTX_TOPK_BLOCK_SCORES / nq)
+		m = DTX_TOPK_BLOCK_SCORES / nq;
+	if (m >= square || m >= cap)
+	{
+		*rows = m < cap ? m : cap;
+		*queries = nq;
+		return;
+	}
+	/* else split the queries too, so each call still reuses what it reads */
+	m = square < cap ? square : cap;
+	qb = clamp_min1(DTX_TOPK_BLOCK_WORK / (m * d));
+	if (qb > DTX_TOPK_BLOCK_SCORES / m)
+		qb = clamp_min1(DTX_TOPK_BLOCK_SCORES / m);
+	*rows = m;
+	*queries = qb < nq ? qb : nq;
+}
