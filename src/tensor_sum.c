@@ -217,7 +217,7 @@ tensor_accum_deserialize(PG_FUNCTION_ARGS)
 			elog(ERROR, "dotext: invalid aggregate state");
 	}
 	/* the shape's size is checked before NewAccum multiplies it out */
-	TensorSize(dtype, ndim, dims, false);
+	TensorSize(dtype, ndim, dims);
 	st = NewAccum(ctx, dtype, is_avg != 0, ndim, dims);
 	st->count = count;
 	pq_copymsgbytes(&buf, st->acc, st->numel * sizeof(double));
