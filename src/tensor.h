@@ -53,12 +53,18 @@ TensorData(const Tensor *t)
 	return (char *) t + TENSOR_DATA_OFFSET(t->ndim);
 }
 
-/* valid for any tensor that passed TensorCheck or was built by InitTensor */
+/*
+ * valid for any tensor that passed TensorCheck or was built by InitTensor;
+ * a zero dim first, so that huge dims beside it are never multiplied
+ */
 static inline int64
 TensorNumel(const Tensor *t)
 {
 	int64		n = 1;
 
+	for (int k = 0; k < t->ndim; k++)
+		if (t->dims[k] == 0)
+			return 0;
 	for (int k = 0; k < t->ndim; k++)
 		n *= t->dims[k];
 	return n;
