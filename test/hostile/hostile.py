@@ -137,6 +137,36 @@ POOLS = {
     "numeric[]": ["'{1.5,2}'::numeric[]", "'{1e400}'::numeric[]", "'{NaN}'::numeric[]", "'{1,2}'::numeric[]"],
 }
 
+# index access methods of the extension, on small and on wide (page-spanning) rows
+ams = [r[0] for r in u.execute("""
+    SELECT a.amname FROM pg_am a JOIN pg_depend d ON d.objid = a.oid AND d.classid = 'pg_am'::regclass
+    JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'dotext'""").fetchall()]
+regclasses = ["0", "'pg_class'::regclass"]
+index_stmts = ["SET enable_seqscan = off"]
+for am in ams:
+    for dim in (3, 3072, 9000):
+        t = f"h_{am}_{dim}"
+        u.execute(f"CREATE TABLE {t} (id int, e tensor)")
+        u.execute(f"INSERT INTO {t} SELECT i, array_fill((i % 7)::real, ARRAY[{dim}])::tensor "
+                  f"FROM generate_series(1, 5) i")
+        u.execute(f"INSERT INTO {t} VALUES (6, NULL)")
+        try:
+            u.execute(f"CREATE INDEX {t}_idx ON {t} USING {am} (e)")
+        except psycopg.Error as e:
+            if lost(u, e):
+                tap(False, f"CREATE INDEX USING {am} on {dim}-dim rows: the server crashed")
+                u = reconnect()
+            continue
+        regclasses.append(f"'{t}_idx'::regclass")
+        regclasses.append(f"'{t}'::regclass")
+        for q in tensors[:12] + [f"array_fill(1::real, ARRAY[{dim}])::tensor"]:
+            for op in ("<#>", "<=>"):
+                index_stmts.append(f"SELECT id FROM {t} ORDER BY e {op} {q} LIMIT 3")
+        index_stmts.append(f"INSERT INTO {t} SELECT 7, array_fill(2::real, ARRAY[{dim}])::tensor")
+        index_stmts.append(f"DELETE FROM {t} WHERE id = 2")
+        index_stmts.append(f"VACUUM {t}")
+POOLS["regclass"] = regclasses
+
 # ---------------------------------------------------------------- the sweep
 funcs = u.execute("""
     SELECT p.oid::regprocedure::text, p.proname, p.prokind,
@@ -179,6 +209,7 @@ ops = u.execute("""
 for (op,) in ops:
     for x, y in rng.sample(list(itertools.product(tensors, tensors)), min(60, PER_FUNC)):
         stmts.append(f"SELECT ({x} {op} {y})::text")
+stmts += index_stmts
 # text and binary round trips of the extreme values
 for t in tensors[:PER_FUNC]:
     stmts.append(f"SELECT ({t})::text::tensor = {t}")
