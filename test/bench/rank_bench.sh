@@ -145,6 +145,8 @@ perrow() {
 		"SELECT id FROM t_plain ORDER BY emb <=> '$q' LIMIT 10"
 		"SELECT id FROM t_plain ORDER BY emb <-> '$q' LIMIT 10")
 	local names=(t_dot t_cos t_l2)
+	qs+=("SELECT count(emb) FROM t_plain")	# the floor: every tuple header, no float
+	names+=(t_scan)
 	if [ "$has_vector" = 1 ]; then
 		qs+=("SELECT id FROM v_plain ORDER BY emb <#> '$qv' LIMIT 10"
 			"SELECT id FROM v_plain ORDER BY emb <=> '$qv' LIMIT 10"
@@ -154,9 +156,13 @@ perrow() {
 	local arr="ARRAY[" sep="" k=0
 	for x in "${qs[@]}"; do arr+="$sep\$q\$$x\$q\$"; sep=","; done
 	arr+="]"
-	local res
+	local res m=${#names[@]}
 	res=$(psql -XAtc "SELECT array_to_string(ARRAY(SELECT round(x::numeric, 1) FROM unnest(bench_many($arr, $runs)) x), ' ')")
-	for x in $res; do pr[${mode}_${names[$k]}]=$x; k=$((k + 1)); done
+	# on-CPU medians first, then wall-clock ones
+	for x in $res; do
+		if [ $k -lt $m ]; then pr[${mode}_${names[$k]}]=$x; else pr[wall_${mode}_${names[$((k - m))]}]=$x; fi
+		k=$((k + 1))
+	done
 }
 perrow fresh
 # churn: an empty pool after a restart, then both tables' blocks read in shuffled order
@@ -174,18 +180,24 @@ perrow churned
 
 r() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) printf "%.2fx", a / b; else print "-" }'; }
 echo
-echo "per-row ranking, dotext against pgvector: $rows x $dim float32, STORAGE PLAIN, top 10, median of $runs interleaved rounds (ms)"
+echo "per-row ranking, dotext against pgvector: $rows x $dim float32, STORAGE PLAIN, top 10, median of $runs interleaved rounds"
 echo "machine: $(nproc) cores, $cpu, $isa; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "dotext loops: $simd"
 echo "pgvector: $pgv"
+echo "ms: the backend's on-CPU time; the last column compares wall-clock medians"
+echo "floor: bare scan of t_plain, count(emb) (every tuple header, no float): ${pr[fresh_t_scan]} ms fresh, ${pr[churned_t_scan]} ms churned"
+pbytes=$(psql -XAtc "SELECT pg_table_size('t_plain')")
+pbw=$(test/bench/build/membw 2>/dev/null | grep -oE '[0-9.]+ GB/s' | tail -1 | grep -oE '[0-9.]+' || true)
+[ -n "$pbw" ] && echo "memory read bandwidth (test/bench/membw, one core): $pbw GB/s: reading t_plain's $((pbytes / 1000000)) MB takes $(awk -v b=$pbytes -v g=$pbw 'BEGIN{printf "%.1f", b / g / 1e6}') ms"
 echo
-printf "| %-6s | %-8s | %9s | %9s | %s |\n" "query" "pool" "dotext" "pgvector" "pgvector / dotext"
-printf "| %-6s | %-8s | %9s | %9s | %s |\n" "---" "---" "---:" "---:" "---:"
+printf "| %-5s | %-7s | %9s | %9s | %17s | %10s |\n" "query" "pool" "dotext ms" "pgvector" "pgvector / dotext" "wall ratio"
+printf "| %-5s | %-7s | %9s | %9s | %17s | %10s |\n" "---" "---" "---:" "---:" "---:" "---:"
 for mode in fresh churned; do
 	for op in dot cos l2; do
 		sym=$(case $op in dot) echo "<#>" ;; cos) echo "<=>" ;; l2) echo "<->" ;; esac)
-		printf "| %-6s | %-8s | %9s | %9s | %s |\n" "$sym" "$mode" "${pr[${mode}_t_$op]}" \
-			"${pr[${mode}_v_$op]:-skipped}" "$(r "${pr[${mode}_v_$op]:-0}" "${pr[${mode}_t_$op]}")"
+		printf "| %-5s | %-7s | %9s | %9s | %17s | %10s |\n" "$sym" "$mode" "${pr[${mode}_t_$op]}" \
+			"${pr[${mode}_v_$op]:-skipped}" "$(r "${pr[${mode}_v_$op]:-0}" "${pr[${mode}_t_$op]}")" \
+			"$(r "${pr[wall_${mode}_v_$op]:-0}" "${pr[wall_${mode}_t_$op]}")"
 	done
 done
 [ "$rank_only" = 1 ] && exit 0
@@ -231,8 +243,7 @@ fi
 bytes=$(psql -XAtc "SELECT pg_table_size('t_plain')")
 main_bytes=$(psql -XAtc "SELECT pg_table_size('t_main')")
 batch_bytes=$(psql -XAtc "SELECT pg_table_size('t_batch')")
-bw=""
-[ -x test/bench/build/membw ] && bw=$(test/bench/build/membw 2>/dev/null | grep -oE '[0-9.]+ GB/s' | tail -1 | grep -oE '[0-9.]+')
+bw=$pbw
 
 # exactness: the same top 10 from every form (and from pgvector)
 ref=$(ids "SELECT id, row_number() OVER () FROM (SELECT id FROM t_plain ORDER BY emb <#> '$q', id LIMIT 10) x")
