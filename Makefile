@@ -28,6 +28,9 @@ PG_CPPFLAGS += -DDOTEXT_OPENBLAS_PATH='"$(OPENBLAS_LIBDIR)/libopenblas.so.0"'
 endif
 SHLIB_LINK = -ldl -lm
 
+# PGXS knows no header dependencies: a changed struct must rebuild every object
+$(OBJS): $(wildcard src/*.h src/core/*.h cuda/*.h)
+
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)

@@ -1,8 +1,8 @@
 /*
- * tensor_ops.c: dot, rowdot, axis_dot, cosine_similarity, rowcosine, norm
- * and the ranking operators <#> and <=>.  Each checks its arguments, plans
- * the shapes with src/core/shape.c and runs a kernel from src/core.  Long
- * work runs in chunks with a cancel check between them.
+ * tensor_ops.c: norm, rowdot, rowcosine and axis_dot (dot, cosine and the
+ * ranking operators are in tensor_distance.c).  Each checks its arguments,
+ * plans the shapes with src/core/shape.c and runs a kernel from src/core.
+ * Long work runs in chunks with a cancel check between them.
  */
 #include "postgres.h"
 
@@ -15,7 +15,6 @@
 #include "utils/memutils.h"
 
 #include "device.h"
-#include "heap_prefetch.h"
 #include "kernels.h"
 #include "shape.h"
 #include "tensor.h"
