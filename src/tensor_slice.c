@@ -49,8 +49,8 @@ tensor_concat(PG_FUNCTION_ARGS)
 		TensorReportTooLarge();
 	r = InitTensor(a->dtype, a->ndim, dims);
 	abytes = TensorNumel(a) * TensorElemSize(a);
-	memcpy(TensorData(r), TensorData(a), abytes);
-	memcpy((char *) TensorData(r) + abytes, TensorData(b), TensorNumel(b) * TensorElemSize(b));
+	dtx_copy(TensorData(r), TensorData(a), abytes);
+	dtx_copy((char *) TensorData(r) + abytes, TensorData(b), TensorNumel(b) * TensorElemSize(b));
 	PG_RETURN_TENSOR_P(r);
 }
 
@@ -69,8 +69,8 @@ CopyBox(const Tensor *t, const int64 *start, const int64 *count, int out_ndim,
 				step;
 
 	TensorDims64(t, dims);
-	for (int k = 0; k < t->ndim; k++)
-		rows *= count[k];		/* no overflow: the box lies within t */
+	/* zero-first: an empty box may lie beside huge dims */
+	rows = dtx_numel(t->ndim, count, INT64_MAX);
 	if (rows == 0)
 		return r;
 	rows /= count[last];

@@ -58,11 +58,10 @@ static TensorAccum *
 NewAccum(MemoryContext ctx, int dtype, bool is_avg, int ndim, const int64 *dims)
 {
 	TensorAccum *st = MemoryContextAllocZero(ctx, sizeof(TensorAccum));
-	int64		numel = 1;
+	/* zero-first and saturating: -1 when beyond any size */
+	int64		numel = dtx_numel(ndim, dims, INT64_MAX);
 
-	for (int k = 0; k < ndim; k++)
-		numel *= dims[k];		/* a shape of an existing tensor: no overflow */
-	if (numel > (int64) (MaxAllocSize / sizeof(double)) - 1024)
+	if (numel < 0 || numel > (int64) (MaxAllocSize / sizeof(double)) - 1024)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("tensor of %lld elements is too large to aggregate", (long long) numel),
@@ -258,7 +257,7 @@ tensor_sum_finalfn(PG_FUNCTION_ARGS)
 	if (st->exact)
 	{
 		r = StateTensor(st, DTX_INT64);
-		memcpy(TensorData(r), st->acc, st->numel * sizeof(int64));
+		dtx_copy(TensorData(r), st->acc, st->numel * sizeof(int64));
 	}
 	else
 		r = Finish(st, st->dtype, 1.0);
