@@ -123,7 +123,14 @@ ParseTick(void)
  * Parse a literal.  target is the dtype of the type modifier, or
  * DTX_INVALID when the caller passed none: then an untagged literal gets its
  * inferred dtype.  With a modifier and no tag, the digits are read straight
- * into the target dtype (COPY passes the column's modifier).
+ * into the target dtype (COPY passes the column's modifier); a tag wins,
+ * and its tensor is converted.
+ *
+ * One pass over the text, into a rank-1 tensor with room for one element
+ * more than the commas: a flat literal (the usual embedding) is then
+ * already the result.  An untagged literal with no modifier is read as
+ * float32 on a guess; if it holds only integer tokens it is int64 and is
+ * read again.
  */
 static Tensor *
 TensorParse(const char *s, int target)
@@ -131,15 +138,36 @@ TensorParse(const char *s, int target)
 	DtxParseInfo info;
 	DtxParseError err;
 	Tensor	   *t;
-	int			dtype;
+	int			tag = dtx_parse_tag(s);
+	int			dtype = tag != DTX_INVALID ? tag : target != DTX_INVALID ? target : DTX_FLOAT32;
+	bool		inferred = tag == DTX_INVALID && target == DTX_INVALID;
+	int64		cap = dtx_parse_capacity(s);
+	DtxParseCode c;
 
-	if (dtx_parse_scan(s, &info, &err, ParseTick) != DTX_PARSE_OK)
-		ReportParseError(s, &err, info.dtype, false);
-	dtype = (target != DTX_INVALID && info.tag_dtype == DTX_INVALID) ? target : info.dtype;
-	t = InitTensor(dtype, info.ndim, info.dims);
-	if (dtx_parse_fill(s, &info, dtype, TensorData(t), &err, ParseTick) != DTX_PARSE_OK)
-		ReportParseError(s, &err, dtype,
-						 target == DTX_INVALID && info.tag_dtype == DTX_INVALID);
+	t = InitTensorForWrite(dtype, 1, &cap);
+	c = dtx_parse(s, dtype, TensorData(t), cap, &info, &err, ParseTick);
+	if (c == DTX_PARSE_OK || c == DTX_PARSE_RANGE)
+	{
+		if (inferred && info.dtype != dtype)
+		{
+			/* all integers: int64, not the float32 guessed */
+			pfree(t);
+			dtype = info.dtype;
+			t = InitTensorForWrite(dtype, info.ndim, info.dims);
+			c = dtx_parse_fill(s, &info, dtype, TensorData(t), &err, ParseTick);
+		}
+		else if (c == DTX_PARSE_OK && !(info.ndim == 1 && info.numel == cap))
+		{
+			/* another shape than the guessed one: move the data over */
+			Tensor	   *r = InitTensorForWrite(dtype, info.ndim, info.dims);
+
+			memcpy(TensorData(r), TensorData(t), info.numel * TensorElemSize(r));
+			pfree(t);
+			t = r;
+		}
+	}
+	if (c != DTX_PARSE_OK)
+		ReportParseError(s, &err, c == DTX_PARSE_RANGE ? dtype : info.dtype, inferred);
 	if (target != DTX_INVALID && dtype != target)
 		t = TensorConvert(t, target);
 	return t;
@@ -365,7 +393,7 @@ tensor_recv(PG_FUNCTION_ARGS)
 			break;
 	}
 	/* sizes were checked (54000) before anything is allocated */
-	t = InitTensor(h.dtype, h.ndim, h.dims);
+	t = InitTensorForWrite(h.dtype, h.ndim, h.dims);
 	{
 		const unsigned char *src = (const unsigned char *) buf->data + buf->cursor + h.data_offset;
 		size_t		es = TensorElemSize(t);
