@@ -199,10 +199,16 @@ ElemTextMax(int dtype)
 	}
 }
 
-/* float text that re-reads as a float: "1" becomes "1.0" */
-static int
-AddPointIfIntegral(char *p, int n)
+/*
+ * float text that re-reads as a float: "1" becomes "1.0".  Only an
+ * integral value can print without a point or an exponent, so others
+ * (nearly every embedding value) skip the look.
+ */
+static inline int
+AddPointIfIntegral(char *p, int n, bool integral)
 {
+	if (!integral)
+		return n;
 	for (int i = 0; i < n; i++)
 		if (p[i] == '.' || p[i] == 'e' || p[i] == 'N' || p[i] == 'I')
 			return n;
@@ -211,22 +217,50 @@ AddPointIfIntegral(char *p, int n)
 	return n;
 }
 
+/* n elements of one innermost row from data, comma-separated */
 static char *
-WriteElem(char *p, const Tensor *t, int64 i)
+WriteRow(char *p, int dtype, const void *data, int64 n)
 {
-	const void *data = TensorData(t);
-
-	switch (t->dtype)
+	switch (dtype)
 	{
 		case DTX_FLOAT32:
-			return p + AddPointIfIntegral(p, float_to_shortest_decimal_bufn(((const float *) data)[i], p));
+			for (int64 i = 0; i < n; i++)
+			{
+				float		v = ((const float *) data)[i];
+
+				if (i > 0)
+					*p++ = ',';
+				p += AddPointIfIntegral(p, float_to_shortest_decimal_bufn(v, p), v == rintf(v));
+			}
+			break;
 		case DTX_FLOAT64:
-			return p + AddPointIfIntegral(p, double_to_shortest_decimal_bufn(((const double *) data)[i], p));
+			for (int64 i = 0; i < n; i++)
+			{
+				double		v = ((const double *) data)[i];
+
+				if (i > 0)
+					*p++ = ',';
+				p += AddPointIfIntegral(p, double_to_shortest_decimal_bufn(v, p), v == rint(v));
+			}
+			break;
 		case DTX_INT32:
-			return p + pg_ltoa(((const int32 *) data)[i], p);
+			for (int64 i = 0; i < n; i++)
+			{
+				if (i > 0)
+					*p++ = ',';
+				p += pg_ltoa(((const int32 *) data)[i], p);
+			}
+			break;
 		default:
-			return p + pg_lltoa(((const int64 *) data)[i], p);
+			for (int64 i = 0; i < n; i++)
+			{
+				if (i > 0)
+					*p++ = ',';
+				p += pg_lltoa(((const int64 *) data)[i], p);
+			}
+			break;
 	}
+	return p;
 }
 
 /* elements written, read or converted between cancel checks */
@@ -234,24 +268,34 @@ WriteElem(char *p, const Tensor *t, int64 i)
 
 /*
  * The brackets and elements of a non-empty tensor, in C order, without
- * recursion: after each element, close the levels whose index wrapped and
- * reopen as many.
+ * recursion: row by row of the last dim (in pieces of IO_CHUNK elements,
+ * with a cancel check before each), then close the levels whose index
+ * wrapped and reopen as many.
  */
 static char *
 WriteValues(char *p, const Tensor *t, int64 numel)
 {
 	int32		idx[TENSOR_MAX_NDIM] = {0};
 	int			ndim = t->ndim;
+	int64		row = ndim > 0 ? t->dims[ndim - 1] : 1;
+	size_t		es = TensorElemSize(t);
+	const char *data = TensorData(t);
 
 	for (int k = 0; k < ndim; k++)
 		*p++ = '[';
-	for (int64 i = 0; i < numel; i++)
+	for (int64 i = 0; i < numel; i += row)
 	{
-		int			k = ndim - 1;
+		int			k = ndim - 2;
 
-		if ((i & (IO_CHUNK - 1)) == 0)
+		for (int64 j = 0; j < row; j += IO_CHUNK)
+		{
 			CHECK_FOR_INTERRUPTS();
-		p = WriteElem(p, t, i);
+			if (j > 0)
+				*p++ = ',';
+			p = WriteRow(p, t->dtype, data + (i + j) * es, Min(IO_CHUNK, row - j));
+		}
+		if (ndim > 0)
+			*p++ = ']';
 		while (k >= 0 && ++idx[k] == t->dims[k])
 		{
 			*p++ = ']';
