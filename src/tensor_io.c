@@ -387,59 +387,98 @@ tensor_out(PG_FUNCTION_ARGS)
 }
 
 /*
- * Binary form (src/core/binary.h): uint8 ndim, uint8 dtype, uint16 flags
- * (zero), int32 dims, then the elements in network byte order.  The
- * exact-digits trailer is text-input state and never travels.  The
- * decoder checks everything the text path checks; NaN and inf are valid
- * floats in both.
+ * Binary form (src/core/binary.h; README "Binary format"): layout 1 is
+ * uint8 ndim, uint8 dtype, uint16 flags (zero), int32 dims, then the
+ * elements in network byte order.  The decoder checks everything the text
+ * path checks (NaN and inf are valid floats in both), and tells bytes that
+ * are no dotext tensor at all from a tensor whose sizes are wrong.
  */
+static void
+ReportBinaryError(DtxBinCode code, const DtxBinHeader *h, const unsigned char *msg, int len)
+{
+	const char *hint = "README's \"Binary format\" section gives the layout byte by byte; or send the tensor as text.";
+
+	switch (code)
+	{
+		case DTX_BIN_OK:
+			break;
+		case DTX_BIN_NOT_TENSOR:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+					 errmsg("binary data is not a dotext tensor"),
+					 errdetail("It starts with the bytes %02x %02x %02x %02x; a dotext tensor starts with its rank (0 to 16), "
+							   "a dtype code (1 float32, 2 float64, 3 int32, 4 int64) and two zero bytes.",
+							   msg[0], msg[1], msg[2], msg[3]),
+					 errhint("%s", hint)));
+			break;
+		case DTX_BIN_LAYOUT:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+					 errmsg("dotext binary tensor layout %d is not supported", h->layout),
+					 errdetail("This version of dotext reads layout 1."),
+					 errhint("The data was written by a newer dotext: update the extension, or send the tensor as text.")));
+			break;
+		case DTX_BIN_DTYPE:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+					 errmsg("dotext binary tensor has dtype %s, which this version cannot store",
+							TensorDtypeName(h->dtype)),
+					 errhint("Supported dtypes are float32, float64, int32 and int64.")));
+			break;
+		case DTX_BIN_RANK:
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("tensor rank %d exceeds the maximum of %d", h->ndim, TENSOR_MAX_NDIM)));
+			break;
+		case DTX_BIN_TOO_LARGE:
+			TensorReportTooLarge();
+			break;
+		case DTX_BIN_NEGDIM:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+					 errmsg("corrupt dotext binary tensor"),
+					 errdetail("A dimension is negative.")));
+			break;
+		case DTX_BIN_TRUNCATED:
+			if (len < 4)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+						 errmsg("corrupt dotext binary tensor"),
+						 errdetail("The message has %d bytes; a header takes at least 4.", len)));
+			if ((size_t) len < 4 + (size_t) 4 * h->ndim)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+						 errmsg("corrupt dotext binary tensor"),
+						 errdetail("The header of a rank-%d tensor takes %d bytes; the message has %d.",
+								   h->ndim, 4 + 4 * h->ndim, len)));
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+					 errmsg("corrupt dotext binary tensor"),
+					 errdetail("A %s tensor of shape %s has %zu bytes of data; the message has %zu after its header.",
+							   TensorDtypeName(h->dtype), ShapeString(h->ndim, h->dims),
+							   h->data_bytes, (size_t) len - h->data_offset)));
+			break;
+	}
+}
+
 Datum
 tensor_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
 	int32		typmod = PG_GETARG_INT32(2);
+	const unsigned char *msg = (const unsigned char *) buf->data + buf->cursor;
+	int			len = buf->len - buf->cursor;
 	DtxBinHeader h;
+	DtxBinCode	code;
 	Tensor	   *t;
 
-	switch (dtx_bin_decode_header((const unsigned char *) buf->data + buf->cursor,
-								  buf->len - buf->cursor, MaxAllocSize, &h))
-	{
-		case DTX_BIN_OK:
-			break;
-		case DTX_BIN_RANK:
-			ereport(ERROR,
-					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("tensor rank %d exceeds the maximum of %d", h.ndim, TENSOR_MAX_NDIM)));
-			break;
-		case DTX_BIN_TOO_LARGE:
-			TensorReportTooLarge();
-			break;
-		case DTX_BIN_DTYPE:
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-					 errmsg("invalid dtype code %d in tensor binary data", h.dtype)));
-			break;
-		case DTX_BIN_FLAGS:
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-					 errmsg("reserved flags 0x%04x are set in tensor binary data", h.flags)));
-			break;
-		case DTX_BIN_NEGDIM:
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-					 errmsg("negative dimension in tensor binary data")));
-			break;
-		case DTX_BIN_TRUNCATED:
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-					 errmsg("tensor binary data is truncated"),
-					 errdetail("%d bytes remain in the message.", buf->len - buf->cursor)));
-			break;
-	}
+	code = dtx_bin_decode_header(msg, len, MaxAllocSize, &h);
+	if (code != DTX_BIN_OK)
+		ReportBinaryError(code, &h, msg, len);
 	/* sizes were checked (54000) before anything is allocated */
 	t = InitTensorForWrite(h.dtype, h.ndim, h.dims);
 	{
-		const unsigned char *src = (const unsigned char *) buf->data + buf->cursor + h.data_offset;
+		const unsigned char *src = msg + h.data_offset;
 		size_t		es = TensorElemSize(t);
 
 		for (int64 i = 0; i < h.numel; i += IO_CHUNK)
