@@ -69,12 +69,20 @@ TensorSize(int dtype, int ndim, const int64 *dims)
 	return (Size) size;
 }
 
-/* a zeroed tensor, padding included, so equal tensors are equal bytes */
-Tensor *
-InitTensor(int dtype, int ndim, const int64 *dims)
+static Tensor *
+InitTensorAlloc(int dtype, int ndim, const int64 *dims, bool zero_data)
 {
 	Size		size = TensorSize(dtype, ndim, dims);
-	Tensor	   *t = (Tensor *) palloc0(size);
+	Tensor	   *t;
+
+	if (zero_data)
+		t = (Tensor *) palloc0(size);
+	else
+	{
+		/* header and padding zeroed; the data is the caller's to write */
+		t = (Tensor *) palloc(size);
+		memset(t, 0, TENSOR_DATA_OFFSET(ndim));
+	}
 
 	SET_VARSIZE(t, size);
 	t->ndim = (uint8) ndim;
@@ -83,6 +91,25 @@ InitTensor(int dtype, int ndim, const int64 *dims)
 	for (int k = 0; k < ndim; k++)
 		t->dims[k] = (int32) dims[k];
 	return t;
+}
+
+/* a zeroed tensor, padding included, so equal tensors are equal bytes */
+Tensor *
+InitTensor(int dtype, int ndim, const int64 *dims)
+{
+	return InitTensorAlloc(dtype, ndim, dims, true);
+}
+
+/*
+ * The same for a caller that writes every data byte itself (the parser,
+ * binary receive): a large input is not first swept by a memset, which
+ * would run without a cancel check.  Element sizes are 4 or 8 and the
+ * data ends the tensor, so there is no padding after the data.
+ */
+Tensor *
+InitTensorForWrite(int dtype, int ndim, const int64 *dims)
+{
+	return InitTensorAlloc(dtype, ndim, dims, false);
 }
 
 /* "(2,3)"; "()" for rank 0; "(5,)" is not used: PyTorch prints (5) as [5] */

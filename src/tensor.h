@@ -87,6 +87,7 @@ TensorDims64(const Tensor *t, int64 *dims)
 /* tensor.c */
 extern Size TensorSize(int dtype, int ndim, const int64 *dims);
 extern Tensor *InitTensor(int dtype, int ndim, const int64 *dims);
+extern Tensor *InitTensorForWrite(int dtype, int ndim, const int64 *dims);
 extern char *TensorShapeString(const Tensor *t);
 extern char *ShapeString(int ndim, const int64 *dims);
 extern const char *TensorDtypeName(int dtype);

@@ -123,7 +123,14 @@ ParseTick(void)
  * Parse a literal.  target is the dtype of the type modifier, or
  * DTX_INVALID when the caller passed none: then an untagged literal gets its
  * inferred dtype.  With a modifier and no tag, the digits are read straight
- * into the target dtype (COPY passes the column's modifier).
+ * into the target dtype (COPY passes the column's modifier); a tag wins,
+ * and its tensor is converted.
+ *
+ * One pass over the text, into a rank-1 tensor with room for one element
+ * more than the commas: a flat literal (the usual embedding) is then
+ * already the result.  An untagged literal with no modifier is read as
+ * float32 on a guess; if it holds only integer tokens it is int64 and is
+ * read again.
  */
 static Tensor *
 TensorParse(const char *s, int target)
@@ -131,15 +138,36 @@ TensorParse(const char *s, int target)
 	DtxParseInfo info;
 	DtxParseError err;
 	Tensor	   *t;
-	int			dtype;
+	int			tag = dtx_parse_tag(s);
+	int			dtype = tag != DTX_INVALID ? tag : target != DTX_INVALID ? target : DTX_FLOAT32;
+	bool		inferred = tag == DTX_INVALID && target == DTX_INVALID;
+	int64		cap = dtx_parse_capacity(s);
+	DtxParseCode c;
 
-	if (dtx_parse_scan(s, &info, &err, ParseTick) != DTX_PARSE_OK)
-		ReportParseError(s, &err, info.dtype, false);
-	dtype = (target != DTX_INVALID && info.tag_dtype == DTX_INVALID) ? target : info.dtype;
-	t = InitTensor(dtype, info.ndim, info.dims);
-	if (dtx_parse_fill(s, &info, dtype, TensorData(t), &err, ParseTick) != DTX_PARSE_OK)
-		ReportParseError(s, &err, dtype,
-						 target == DTX_INVALID && info.tag_dtype == DTX_INVALID);
+	t = InitTensorForWrite(dtype, 1, &cap);
+	c = dtx_parse(s, dtype, TensorData(t), cap, &info, &err, ParseTick);
+	if (c == DTX_PARSE_OK || c == DTX_PARSE_RANGE)
+	{
+		if (inferred && info.dtype != dtype)
+		{
+			/* all integers: int64, not the float32 guessed */
+			pfree(t);
+			dtype = info.dtype;
+			t = InitTensorForWrite(dtype, info.ndim, info.dims);
+			c = dtx_parse_fill(s, &info, dtype, TensorData(t), &err, ParseTick);
+		}
+		else if (c == DTX_PARSE_OK && !(info.ndim == 1 && info.numel == cap))
+		{
+			/* another shape than the guessed one: move the data over */
+			Tensor	   *r = InitTensorForWrite(dtype, info.ndim, info.dims);
+
+			memcpy(TensorData(r), TensorData(t), info.numel * TensorElemSize(r));
+			pfree(t);
+			t = r;
+		}
+	}
+	if (c != DTX_PARSE_OK)
+		ReportParseError(s, &err, c == DTX_PARSE_RANGE ? dtype : info.dtype, inferred);
 	if (target != DTX_INVALID && dtype != target)
 		t = TensorConvert(t, target);
 	return t;
@@ -171,10 +199,16 @@ ElemTextMax(int dtype)
 	}
 }
 
-/* float text that re-reads as a float: "1" becomes "1.0" */
-static int
-AddPointIfIntegral(char *p, int n)
+/*
+ * float text that re-reads as a float: "1" becomes "1.0".  Only an
+ * integral value can print without a point or an exponent, so others
+ * (nearly every embedding value) skip the look.
+ */
+static inline int
+AddPointIfIntegral(char *p, int n, bool integral)
 {
+	if (!integral)
+		return n;
 	for (int i = 0; i < n; i++)
 		if (p[i] == '.' || p[i] == 'e' || p[i] == 'N' || p[i] == 'I')
 			return n;
@@ -183,22 +217,50 @@ AddPointIfIntegral(char *p, int n)
 	return n;
 }
 
+/* n elements of one innermost row from data, comma-separated */
 static char *
-WriteElem(char *p, const Tensor *t, int64 i)
+WriteRow(char *p, int dtype, const void *data, int64 n)
 {
-	const void *data = TensorData(t);
-
-	switch (t->dtype)
+	switch (dtype)
 	{
 		case DTX_FLOAT32:
-			return p + AddPointIfIntegral(p, float_to_shortest_decimal_bufn(((const float *) data)[i], p));
+			for (int64 i = 0; i < n; i++)
+			{
+				float		v = ((const float *) data)[i];
+
+				if (i > 0)
+					*p++ = ',';
+				p += AddPointIfIntegral(p, float_to_shortest_decimal_bufn(v, p), v == rintf(v));
+			}
+			break;
 		case DTX_FLOAT64:
-			return p + AddPointIfIntegral(p, double_to_shortest_decimal_bufn(((const double *) data)[i], p));
+			for (int64 i = 0; i < n; i++)
+			{
+				double		v = ((const double *) data)[i];
+
+				if (i > 0)
+					*p++ = ',';
+				p += AddPointIfIntegral(p, double_to_shortest_decimal_bufn(v, p), v == rint(v));
+			}
+			break;
 		case DTX_INT32:
-			return p + pg_ltoa(((const int32 *) data)[i], p);
+			for (int64 i = 0; i < n; i++)
+			{
+				if (i > 0)
+					*p++ = ',';
+				p += pg_ltoa(((const int32 *) data)[i], p);
+			}
+			break;
 		default:
-			return p + pg_lltoa(((const int64 *) data)[i], p);
+			for (int64 i = 0; i < n; i++)
+			{
+				if (i > 0)
+					*p++ = ',';
+				p += pg_lltoa(((const int64 *) data)[i], p);
+			}
+			break;
 	}
+	return p;
 }
 
 /* elements written, read or converted between cancel checks */
@@ -206,24 +268,34 @@ WriteElem(char *p, const Tensor *t, int64 i)
 
 /*
  * The brackets and elements of a non-empty tensor, in C order, without
- * recursion: after each element, close the levels whose index wrapped and
- * reopen as many.
+ * recursion: row by row of the last dim (in pieces of IO_CHUNK elements,
+ * with a cancel check before each), then close the levels whose index
+ * wrapped and reopen as many.
  */
 static char *
 WriteValues(char *p, const Tensor *t, int64 numel)
 {
 	int32		idx[TENSOR_MAX_NDIM] = {0};
 	int			ndim = t->ndim;
+	int64		row = ndim > 0 ? t->dims[ndim - 1] : 1;
+	size_t		es = TensorElemSize(t);
+	const char *data = TensorData(t);
 
 	for (int k = 0; k < ndim; k++)
 		*p++ = '[';
-	for (int64 i = 0; i < numel; i++)
+	for (int64 i = 0; i < numel; i += row)
 	{
-		int			k = ndim - 1;
+		int			k = ndim - 2;
 
-		if ((i & (IO_CHUNK - 1)) == 0)
+		for (int64 j = 0; j < row; j += IO_CHUNK)
+		{
 			CHECK_FOR_INTERRUPTS();
-		p = WriteElem(p, t, i);
+			if (j > 0)
+				*p++ = ',';
+			p = WriteRow(p, t->dtype, data + (i + j) * es, Min(IO_CHUNK, row - j));
+		}
+		if (ndim > 0)
+			*p++ = ']';
 		while (k >= 0 && ++idx[k] == t->dims[k])
 		{
 			*p++ = ']';
@@ -315,59 +387,98 @@ tensor_out(PG_FUNCTION_ARGS)
 }
 
 /*
- * Binary form (src/core/binary.h): uint8 ndim, uint8 dtype, uint16 flags
- * (zero), int32 dims, then the elements in network byte order.  The
- * exact-digits trailer is text-input state and never travels.  The
- * decoder checks everything the text path checks; NaN and inf are valid
- * floats in both.
+ * Binary form (src/core/binary.h; README "Binary format"): layout 1 is
+ * uint8 ndim, uint8 dtype, uint16 flags (zero), int32 dims, then the
+ * elements in network byte order.  The decoder checks everything the text
+ * path checks (NaN and inf are valid floats in both), and tells bytes that
+ * are no dotext tensor at all from a tensor whose sizes are wrong.
  */
+static void
+ReportBinaryError(DtxBinCode code, const DtxBinHeader *h, const unsigned char *msg, int len)
+{
+	const char *hint = "README's \"Binary format\" section gives the layout byte by byte; or send the tensor as text.";
+
+	switch (code)
+	{
+		case DTX_BIN_OK:
+			break;
+		case DTX_BIN_NOT_TENSOR:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+					 errmsg("binary data is not a dotext tensor"),
+					 errdetail("It starts with the bytes %02x %02x %02x %02x; a dotext tensor starts with its rank (0 to 16), "
+							   "a dtype code (1 float32, 2 float64, 3 int32, 4 int64) and two zero bytes.",
+							   msg[0], msg[1], msg[2], msg[3]),
+					 errhint("%s", hint)));
+			break;
+		case DTX_BIN_LAYOUT:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+					 errmsg("dotext binary tensor layout %d is not supported", h->layout),
+					 errdetail("This version of dotext reads layout 1."),
+					 errhint("The data was written by a newer dotext: update the extension, or send the tensor as text.")));
+			break;
+		case DTX_BIN_DTYPE:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+					 errmsg("dotext binary tensor has dtype %s, which this version cannot store",
+							TensorDtypeName(h->dtype)),
+					 errhint("Supported dtypes are float32, float64, int32 and int64.")));
+			break;
+		case DTX_BIN_RANK:
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("tensor rank %d exceeds the maximum of %d", h->ndim, TENSOR_MAX_NDIM)));
+			break;
+		case DTX_BIN_TOO_LARGE:
+			TensorReportTooLarge();
+			break;
+		case DTX_BIN_NEGDIM:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+					 errmsg("corrupt dotext binary tensor"),
+					 errdetail("A dimension is negative.")));
+			break;
+		case DTX_BIN_TRUNCATED:
+			if (len < 4)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+						 errmsg("corrupt dotext binary tensor"),
+						 errdetail("The message has %d bytes; a header takes at least 4.", len)));
+			if ((size_t) len < 4 + (size_t) 4 * h->ndim)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+						 errmsg("corrupt dotext binary tensor"),
+						 errdetail("The header of a rank-%d tensor takes %d bytes; the message has %d.",
+								   h->ndim, 4 + 4 * h->ndim, len)));
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+					 errmsg("corrupt dotext binary tensor"),
+					 errdetail("A %s tensor of shape %s has %zu bytes of data; the message has %zu after its header.",
+							   TensorDtypeName(h->dtype), ShapeString(h->ndim, h->dims),
+							   h->data_bytes, (size_t) len - h->data_offset)));
+			break;
+	}
+}
+
 Datum
 tensor_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
 	int32		typmod = PG_GETARG_INT32(2);
+	const unsigned char *msg = (const unsigned char *) buf->data + buf->cursor;
+	int			len = buf->len - buf->cursor;
 	DtxBinHeader h;
+	DtxBinCode	code;
 	Tensor	   *t;
 
-	switch (dtx_bin_decode_header((const unsigned char *) buf->data + buf->cursor,
-								  buf->len - buf->cursor, MaxAllocSize, &h))
-	{
-		case DTX_BIN_OK:
-			break;
-		case DTX_BIN_RANK:
-			ereport(ERROR,
-					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("tensor rank %d exceeds the maximum of %d", h.ndim, TENSOR_MAX_NDIM)));
-			break;
-		case DTX_BIN_TOO_LARGE:
-			TensorReportTooLarge();
-			break;
-		case DTX_BIN_DTYPE:
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-					 errmsg("invalid dtype code %d in tensor binary data", h.dtype)));
-			break;
-		case DTX_BIN_FLAGS:
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-					 errmsg("reserved flags 0x%04x are set in tensor binary data", h.flags)));
-			break;
-		case DTX_BIN_NEGDIM:
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-					 errmsg("negative dimension in tensor binary data")));
-			break;
-		case DTX_BIN_TRUNCATED:
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-					 errmsg("tensor binary data is truncated"),
-					 errdetail("%d bytes remain in the message.", buf->len - buf->cursor)));
-			break;
-	}
+	code = dtx_bin_decode_header(msg, len, MaxAllocSize, &h);
+	if (code != DTX_BIN_OK)
+		ReportBinaryError(code, &h, msg, len);
 	/* sizes were checked (54000) before anything is allocated */
-	t = InitTensor(h.dtype, h.ndim, h.dims);
+	t = InitTensorForWrite(h.dtype, h.ndim, h.dims);
 	{
-		const unsigned char *src = (const unsigned char *) buf->data + buf->cursor + h.data_offset;
+		const unsigned char *src = msg + h.data_offset;
 		size_t		es = TensorElemSize(t);
 
 		for (int64 i = 0; i < h.numel; i += IO_CHUNK)

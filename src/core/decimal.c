@@ -47,22 +47,11 @@ ld_is_midpoint(long double L, int bits)
 }
 #endif
 
-typedef struct Decimal
-{
-	int			negative;
-	int			special;		/* 0, 'i' (infinity) or 'n' (nan) */
-	int			fast;			/* w and e below are exact and in range */
-	uint64_t	w;				/* significant digits, at most 19 */
-	int			e;				/* value = w * 10^e */
-} Decimal;
-
 static void
-scan_decimal(const char *s, size_t len, Decimal *d)
+scan_decimal(const char *s, size_t len, DtxDecimal *d)
 {
 	const char *p = s,
 			   *end = s + len;
-	int			ndigits = 0;	/* significant digits taken into w */
-	int			dropped = 0;	/* nonzero digit beyond 19 */
 	int64_t		exp10 = 0;
 
 	memset(d, 0, sizeof(*d));
@@ -75,29 +64,29 @@ scan_decimal(const char *s, size_t len, Decimal *d)
 	}
 	for (; p < end && *p >= '0' && *p <= '9'; p++)
 	{
-		if (ndigits == 0 && *p == '0')
+		if (d->ndigits == 0 && *p == '0')
 			continue;			/* leading zeros */
-		if (ndigits < 19)
-			d->w = d->w * 10 + (uint64_t) (*p - '0'), ndigits++;
+		if (d->ndigits < 19)
+			d->w = d->w * 10 + (uint64_t) (*p - '0'), d->ndigits++;
 		else
 		{
 			exp10++;
-			dropped |= *p != '0';
+			d->inexact |= *p != '0';
 		}
 	}
 	if (p < end && *p == '.')
 	{
 		for (p++; p < end && *p >= '0' && *p <= '9'; p++)
 		{
-			if (ndigits == 0 && *p == '0')
+			if (d->ndigits == 0 && *p == '0')
 			{
 				exp10--;
 				continue;
 			}
-			if (ndigits < 19)
-				d->w = d->w * 10 + (uint64_t) (*p - '0'), ndigits++, exp10--;
+			if (d->ndigits < 19)
+				d->w = d->w * 10 + (uint64_t) (*p - '0'), d->ndigits++, exp10--;
 			else
-				dropped |= *p != '0';
+				d->inexact |= *p != '0';
 		}
 	}
 	if (p < end && (*p == 'e' || *p == 'E'))
@@ -113,55 +102,73 @@ scan_decimal(const char *s, size_t len, Decimal *d)
 				x = x * 10 + (*p - '0');	/* beyond, the value is 0 or inf anyway */
 		exp10 += eneg ? -x : x;
 	}
-	d->e = (int) (exp10 < -100000 ? -100000 : exp10 > 100000 ? 100000 : exp10);
-	d->fast = !dropped && (d->w == 0 || (d->e >= -27 && d->e <= 27));
+	d->e = (int32_t) (exp10 < -100000 ? -100000 : exp10 > 100000 ? 100000 : exp10);
 }
 
-/* strtod/strtof need the token's end: the lexer only passes delimited tokens */
+#ifdef DTX_HAVE_X87
+/* w * 10^e rounded once to 64 bits; the caller checked |e| <= 27 */
+static inline long double
+scale_ld(const DtxDecimal *d)
+{
+	return d->e >= 0 ? (long double) d->w * pow10_ld[d->e]
+		: (long double) d->w / pow10_ld[-d->e];
+}
+#endif
+
+double
+dtx_decimal_f64(const DtxDecimal *d, const char *tok)
+{
+	if (d->special)
+		return d->special == 'n' ? NAN : d->negative ? -INFINITY : INFINITY;
+	if (d->ndigits == 0 && !d->inexact)
+		return d->negative ? -0.0 : 0.0;
+#ifdef DTX_HAVE_X87
+	if (!d->inexact && d->e >= -27 && d->e <= 27)
+	{
+		long double L = scale_ld(d);
+
+		if (!ld_is_midpoint(L, 11))
+			return d->negative ? -(double) L : (double) L;
+	}
+#endif
+	return strtod(tok, NULL);
+}
+
+float
+dtx_decimal_f32(const DtxDecimal *d, const char *tok)
+{
+	if (d->special)
+		return d->special == 'n' ? NAN : d->negative ? -INFINITY : INFINITY;
+	if (d->ndigits == 0 && !d->inexact)
+		return d->negative ? -0.0f : 0.0f;
+#ifdef DTX_HAVE_X87
+	if (!d->inexact && d->e >= -27 && d->e <= 27)
+	{
+		long double L = scale_ld(d);
+
+		if (!ld_is_midpoint(L, 40))
+			return d->negative ? -(float) L : (float) L;
+	}
+#endif
+	return strtof(tok, NULL);
+}
+
 double
 dtx_decimal_to_f64(const char *s, size_t len)
 {
-	Decimal		d;
+	DtxDecimal	d;
 
 	scan_decimal(s, len, &d);
-	if (d.special)
-		return d.special == 'n' ? NAN : d.negative ? -INFINITY : INFINITY;
-	if (d.fast && d.w == 0)
-		return d.negative ? -0.0 : 0.0;
-#ifdef DTX_HAVE_X87
-	if (d.fast)
-	{
-		long double L = d.e >= 0 ? (long double) d.w * pow10_ld[d.e]
-		: (long double) d.w / pow10_ld[-d.e];
-
-		if (!ld_is_midpoint(L, 11))
-			return d.negative ? -(double) L : (double) L;
-	}
-#endif
-	return strtod(s, NULL);
+	return dtx_decimal_f64(&d, s);
 }
 
 float
 dtx_decimal_to_f32(const char *s, size_t len)
 {
-	Decimal		d;
+	DtxDecimal	d;
 
 	scan_decimal(s, len, &d);
-	if (d.special)
-		return d.special == 'n' ? NAN : d.negative ? -INFINITY : INFINITY;
-	if (d.fast && d.w == 0)
-		return d.negative ? -0.0f : 0.0f;
-#ifdef DTX_HAVE_X87
-	if (d.fast)
-	{
-		long double L = d.e >= 0 ? (long double) d.w * pow10_ld[d.e]
-		: (long double) d.w / pow10_ld[-d.e];
-
-		if (!ld_is_midpoint(L, 40))
-			return d.negative ? -(float) L : (float) L;
-	}
-#endif
-	return strtof(s, NULL);
+	return dtx_decimal_f32(&d, s);
 }
 
 void

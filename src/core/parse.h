@@ -12,10 +12,11 @@
  * any decimal point, exponent, inf or nan gives float32, no token at all
  * gives float32.
  *
- * Parsing is two passes over the text so that the caller allocates with its
- * own allocator and size checks in between: dtx_parse_scan() validates the
- * syntax and finds the shape and dtype; dtx_parse_fill() converts the
- * numbers into the caller's buffer.
+ * dtx_parse() reads a literal in one pass into the caller's buffer, sized
+ * by dtx_parse_capacity() (a count of commas).  dtx_parse_scan() alone
+ * validates the syntax and finds the shape and dtype, and dtx_parse_fill()
+ * converts the numbers after it, for callers that want the exact size
+ * first.
  *
  * Both take a tick callback (may be NULL) that they call at least once per
  * megabyte of text, whatever its tokens: the server checks for cancel
@@ -76,5 +77,23 @@ DtxParseCode dtx_parse_scan(const char *s, DtxParseInfo *info, DtxParseError *er
  */
 DtxParseCode dtx_parse_fill(const char *s, const DtxParseInfo *info, int dtype,
 							void *data, DtxParseError *err, DtxTick tick);
+
+/*
+ * Both at once, in one pass over the text: the syntax, shape and dtype
+ * into *info and the numbers, read as dtype as dtx_parse_fill does, into
+ * data, which has room for cap elements (dtx_parse_capacity(s) is always
+ * enough).  A syntax error anywhere wins over a range error; on
+ * DTX_PARSE_RANGE, *info is complete, so a caller that guessed float32 for
+ * an untagged literal can see that it is int64 (info->dtype) and read it
+ * again with dtx_parse_fill.
+ */
+DtxParseCode dtx_parse(const char *s, int dtype, void *data, int64_t cap,
+					   DtxParseInfo *info, DtxParseError *err, DtxTick tick);
+
+/* an upper bound on the number of elements: one more than the commas */
+int64_t		dtx_parse_capacity(const char *s);
+
+/* the dtype a literal's tag names, DTX_INVALID if it has none (or a bad one) */
+int			dtx_parse_tag(const char *s);
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * fuzz_parse.c: libFuzzer target for the tensor text parser.  Any input
  * must give a clean status; a literal that scans must fill into every
- * dtype without touching memory beyond numel elements.  Each input is also
+ * dtype without touching memory beyond numel elements, and the one-pass
+ * dtx_parse() must give the same status, shape and bytes.  Each input is also
  * read as a recipe for an empty tensor's shape tag, "dtype(d0,...,dk):[]",
  * of rank 0 to 17 with dims drawn from 0, 1, 2^31-1 and arbitrary values,
  * so that huge dims with zeros among them are always exercised.
@@ -45,8 +46,19 @@ parse_one(const char *s, size_t size)
 			{
 				/* exact allocation: ASan catches any write past numel */
 				void	   *buf = malloc((size_t) info.numel * dtx_elem_size(dtype) + 1);
+				int64_t		cap = dtx_parse_capacity(s);
+				void	   *one = malloc((size_t) cap * dtx_elem_size(dtype));
+				DtxParseInfo info1;
+				DtxParseCode c2 = dtx_parse_fill(s, &info, dtype, buf, &err, tick);
+				DtxParseCode c1 = dtx_parse(s, dtype, one, cap, &info1, &err, tick);
 
-				dtx_parse_fill(s, &info, dtype, buf, &err, tick);
+				/* the one-pass parser agrees with scan + fill */
+				if (cap < info.numel || c1 != c2 || info1.numel != info.numel ||
+					info1.ndim != info.ndim || info1.dtype != info.dtype ||
+					(c1 == DTX_PARSE_OK &&
+					 memcmp(buf, one, (size_t) info.numel * dtx_elem_size(dtype)) != 0))
+					abort();
+				free(one);
 				free(buf);
 			}
 		}
