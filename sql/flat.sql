@@ -121,6 +121,17 @@ INSERT INTO f64 SELECT i, ARRAY[i, -i, i * 0.1]::float8[]::tensor FROM generate_
 SELECT flat_same('f64', '<#>', 'float64:[0.5,1,2]', 5) AS float64_index;
 SELECT id FROM f64 ORDER BY emb <#> 'float64:[0.5,1,2]' LIMIT 3;
 
+-- CREATE INDEX CONCURRENTLY (its validation pass goes through ambulkdelete's
+-- callback and aminsert) and REINDEX
+CREATE TABLE fcic AS SELECT i AS id, ARRAY(SELECT cos(i * 0.21 + j)::real FROM generate_series(1, 32) j)::tensor AS emb
+FROM generate_series(1, 2000) i;
+DELETE FROM fcic WHERE id % 3 = 0;
+CREATE INDEX CONCURRENTLY fcic_ip ON fcic USING flat (emb);
+SELECT indisvalid FROM pg_index WHERE indexrelid = 'fcic_ip'::regclass;
+SELECT flat_same('fcic', '<#>', (SELECT emb::text FROM fcic WHERE id = 5), 20) AS concurrently_built;
+REINDEX INDEX fcic_ip;
+SELECT flat_same('fcic', '<#>', (SELECT emb::text FROM fcic WHERE id = 5), 20) AS reindexed;
+
 -- errors: the shapes or dtypes that do not match
 SELECT err($$INSERT INTO fi VALUES (9000, '[1.0,2,3]', 0)$$) AS wrong_dim;
 SELECT err($$INSERT INTO fi VALUES (9000, '[[1.0,2],[3,4]]', 0)$$) AS wrong_rank;
@@ -138,5 +149,5 @@ SELECT err($$CREATE INDEX ON funtyped USING flat ((emb::tensor(float32)) tensor_
 CREATE TABLE fbad (emb tensor);
 INSERT INTO fbad VALUES ('[1.0,2]'), ('[1.0,2,3]');
 SELECT err($$CREATE INDEX ON fbad USING flat (emb)$$) AS build_mixed_dims;
-DROP TABLE fi, fq, fsz128, fsz768, f64, funtyped, fbad;
+DROP TABLE fi, fq, fcic, fsz128, fsz768, f64, funtyped, fbad;
 DROP FUNCTION flat_same;

@@ -139,7 +139,7 @@ if [ "$faiss_ms" != "skipped skipped" ]; then
 	same_faiss="$(grep -cxFf "$PG_TMP/faiss_ids" "$PG_TMP/search_ids" || true) of $nq queries"
 fi
 
-r() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) printf "%.2fx", a / b; else print "-" }'; }
+r() { awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.2fx", a / b; else print "-" }'; }
 w() { echo "${1% *}"; }   # wall ms of a "wall cpu" pair
 c() { echo "${1#* }"; }   # cpu ms
 cpu="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs) (family $(grep -m1 'cpu family' /proc/cpuinfo | cut -d: -f2 | xargs) model $(grep -m1 '^model\s' /proc/cpuinfo | cut -d: -f2 | xargs))"
