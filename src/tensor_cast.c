@@ -174,6 +174,9 @@ numeric_array_to_tensor(PG_FUNCTION_ARGS)
 	{
 		Numeric		num = DatumGetNumeric(elems[i]);
 
+		if ((i & 0xffff) == 0)
+			CHECK_FOR_INTERRUPTS();
+
 		integral = !numeric_is_nan(num) && !numeric_is_inf(num) &&
 			DatumGetInt32(DirectFunctionCall1(numeric_scale, elems[i])) == 0;
 	}

@@ -3,6 +3,7 @@
  * integer-to-float conversion of the ranking operators.
  */
 #include "distance.h"
+#include "kern_poll.h"
 #include "kern_util.h"
 #include "prefetch.h"
 
@@ -48,6 +49,7 @@ dtx_int_to_float_exact(int src_dtype, const void *src, int dst_dtype, void *dst,
 					   int64_t n, int64_t *bad)
 {
 	int64_t		limit;
+	DtxPoll		poll = DTX_POLL_INIT;
 
 	if ((src_dtype != DTX_INT32 && src_dtype != DTX_INT64) ||
 		(dst_dtype != DTX_FLOAT32 && dst_dtype != DTX_FLOAT64))
@@ -55,6 +57,8 @@ dtx_int_to_float_exact(int src_dtype, const void *src, int dst_dtype, void *dst,
 	limit = dst_dtype == DTX_FLOAT32 ? INT64_C(1) << 24 : INT64_C(1) << 53;
 	for (int64_t i = 0; i < n; i++)
 	{
+		if ((i & 0xFFFFF) == 0xFFFFF)
+			dtx_poll(&poll, DTX_POLL_WORK);
 		int64_t		v = src_dtype == DTX_INT32 ? ((const int32_t *) src)[i] :
 			((const int64_t *) src)[i];
 

@@ -7,12 +7,15 @@
 
 #include <math.h>
 
+#include "kern_poll.h"
 #include "kern_util.h"
 
 DtxStatus
 dtx_l2_normalize_rows(int dtype, const void *a, int64_t n, int out_dtype, void *out,
 					  int64_t row0, int64_t nrows)
 {
+	DtxPoll		poll = DTX_POLL_INIT;
+
 	if (!dtx_dtype_supported(dtype) ||
 		(out_dtype != DTX_FLOAT32 && out_dtype != DTX_FLOAT64))
 		return DTX_ERR_DTYPE;
@@ -32,7 +35,10 @@ dtx_l2_normalize_rows(int dtype, const void *a, int64_t n, int out_dtype, void *
 				((float *) out)[i] = (float) v;
 			else
 				((double *) out)[i] = v;
+			if (((i - base) & 0xFFFF) == 0xFFFF)	/* a single long row polls too */
+				dtx_poll(&poll, 0x10000);
 		}
+		dtx_poll(&poll, (n & 0xFFFF) + 1);
 	}
 	return DTX_OK;
 }
