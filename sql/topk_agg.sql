@@ -63,6 +63,11 @@ SELECT err($$SELECT stack(reshape('[1.0]', '{1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1}'))
 -- stack keeps aggregate order; empty tensors stack too
 SELECT stack(emb ORDER BY id DESC) AS reversed FROM ta WHERE id IS NOT NULL AND emb IS NOT NULL;
 SELECT stack(t) AS empties, shape(stack(t)) FROM (VALUES ('float32(0,3):[]'::tensor), ('float32(0,3):[]')) v(t);
+-- as window functions: stack keeps its state between rows (its final
+-- function only reads it); topk's final function sorts its heaps, so
+-- PostgreSQL refuses it there
+SELECT id, stack(emb) OVER (ORDER BY id) AS running FROM ta WHERE id <= 3 ORDER BY id;
+SELECT err($$SELECT topk(emb, id, '[1.0,0]', 2) OVER (ORDER BY id) FROM ta$$);
 DROP TABLE ta;
 
 -- topk_partitions on local partitions (test/sh/shards_fdw.sh runs it on

@@ -173,12 +173,12 @@ void		dtx_topk_merge(DtxTopK *dst, const DtxTopK *src);
  * kernel calls: one call of dtx_topk_scan_f32 scores at most *rows rows
  * against at most *queries queries.  Chunks are sized by the work they do:
  * queries x rows x d stays under DTX_TOPK_BLOCK_WORK multiply-adds (about
- * 1 ms of sgemm on one core, a few ms when every row is rescored exactly),
+ * 0.5 ms of sgemm on one core, a few ms when every row is rescored exactly),
  * the scratch scores (queries x rows floats) under DTX_TOPK_BLOCK_SCORES and
  * the rows (rows x d floats, the copy buffer) under DTX_TOPK_BLOCK_ELEMS.
  * Both results are >= 1; a single (row, query) dot is never split.
  */
-#define DTX_TOPK_BLOCK_WORK		((int64_t) 1 << 25)
+#define DTX_TOPK_BLOCK_WORK		((int64_t) 1 << 24)
 #define DTX_TOPK_BLOCK_SCORES	((int64_t) 1 << 20)
 #define DTX_TOPK_BLOCK_ELEMS	((int64_t) 1 << 20)
 void		dtx_topk_blocks(int64_t nq, int64_t d, int64_t *rows, int64_t *queries);
