@@ -316,7 +316,9 @@ COMMENT ON AGGREGATE stack(tensor) IS 'torch.stack: same-shaped tensors as one t
 CREATE FUNCTION topk_partitions(tbl regclass, q tensor, k integer, op text DEFAULT '<#>',
                                 emb_col name DEFAULT 'emb', id_col name DEFAULT 'id')
 RETURNS TABLE (id bigint, score double precision)
-LANGUAGE plpgsql STABLE STRICT PARALLEL RESTRICTED AS $$
+LANGUAGE plpgsql STABLE STRICT PARALLEL RESTRICTED
+-- built-ins resolve in pg_catalog whatever the caller's search_path
+SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
 	opr text;
 	nsp text;
@@ -329,7 +331,11 @@ BEGIN
 	SELECT n.nspname, format('OPERATOR(%I.%s)', n.nspname, o.oprname) INTO nsp, opr
 	FROM pg_operator o JOIN pg_namespace n ON n.oid = o.oprnamespace
 	WHERE o.oprname = op AND o.oprleft = pg_typeof(q) AND o.oprright = pg_typeof(q)
-	  AND o.oprresult = 'double precision'::regtype;
+	  AND o.oprresult = 'double precision'::regtype
+	  -- dotext's own operator, never one a user created elsewhere
+	  AND EXISTS (SELECT 1 FROM pg_depend d JOIN pg_extension e ON e.oid = d.refobjid
+	              WHERE d.classid = 'pg_operator'::regclass AND d.objid = o.oid
+	                AND d.deptype = 'e' AND e.extname = 'dotext');
 	IF opr IS NULL THEN
 		RAISE EXCEPTION 'topk_partitions has no ranking operator %', op USING ERRCODE = '22023',
 			HINT = 'Use one of the tensor distance operators, such as <#> or <=>.';

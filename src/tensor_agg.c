@@ -33,6 +33,7 @@
 
 #include "heap_prefetch.h"
 #include "kernels.h"
+#include "shape.h"
 #include "tensor.h"
 
 PG_FUNCTION_INFO_V1(tensor_topk_transfn);
@@ -343,9 +344,12 @@ TopkResult(TopkState *st, bool scores)
 				lbs[2] = {1, 1};
 
 	for (int64 qi = 0; qi < st->nq; qi++)
+	{
+		CHECK_FOR_INTERRUPTS();
 		for (int64 j = 0; j < kk; j++)
 			elems[qi * kk + j] = scores ? Float8GetDatum(st->heaps[qi].score[j])
 				: Int64GetDatum(st->heaps[qi].id[j]);
+	}
 	dims[0] = st->nq;
 	dims[1] = kk;
 	return construct_md_array(elems, NULL, 2, dims, lbs, scores ? FLOAT8OID : INT8OID,
@@ -642,7 +646,7 @@ tensor_stack_finalfn(PG_FUNCTION_ARGS)
 		dims[k + 1] = st->first->dims[k];
 	r = InitTensor(st->first->dtype, st->first->ndim + 1, dims);
 	if (st->used > 0)
-		memcpy(TensorData(r), st->data, st->used);
+		dtx_copy(TensorData(r), st->data, st->used);
 	PG_RETURN_TENSOR_P(r);
 }
 

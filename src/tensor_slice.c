@@ -16,6 +16,7 @@
 #include "parser/parse_expr.h"
 
 #include "elementwise.h"
+#include "shape.h"
 #include "tensor.h"
 
 PG_FUNCTION_INFO_V1(tensor_concat);

@@ -15,6 +15,7 @@
 #include "utils/memutils.h"
 
 #include "elementwise.h"
+#include "shape.h"
 #include "tensor.h"
 
 PG_FUNCTION_INFO_V1(tensor_sum_transfn);

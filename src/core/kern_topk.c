@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "kern_poll.h"
 #include "kernels.h"
 
 /* true when (s1, i1) ranks below (s2, i2) */
@@ -88,9 +89,12 @@ dtx_topk_sorted(DtxTopK *t)
 {
 	/* heap sort: move the worst to the end, repeatedly */
 	int64_t		n = t->n;
+	DtxPoll		poll = DTX_POLL_INIT;
 
 	while (t->n > 1)
 	{
+		/* a sift costs about log2(k) steps: k may be tens of millions */
+		dtx_poll(&poll, 64);
 		int64_t		last = --t->n;
 		double		s = t->score[0];
 		int64_t		d = t->id[0];
@@ -107,8 +111,13 @@ dtx_topk_sorted(DtxTopK *t)
 void
 dtx_topk_merge(DtxTopK *dst, const DtxTopK *src)
 {
+	DtxPoll		poll = DTX_POLL_INIT;
+
 	for (int64_t i = 0; i < src->n; i++)
+	{
 		dtx_topk_push(dst, src->score[i], src->id[i]);
+		dtx_poll(&poll, 64);
+	}
 }
 
 static inline int64_t
