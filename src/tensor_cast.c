@@ -15,6 +15,7 @@
 #include "miscadmin.h"
 
 #include "kernels.h"
+#include "shape.h"
 #include "tensor.h"
 
 PG_FUNCTION_INFO_V1(array_to_tensor);
@@ -44,16 +45,15 @@ DtypeOfElemType(Oid elemtype)
 	return DTX_INVALID;			/* keep compiler quiet */
 }
 
-/* one C function serves the four array types: the dtype comes from the array */
-Datum
-array_to_tensor(PG_FUNCTION_ARGS)
+/*
+ * The shape of an array that becomes a tensor, and its rank: no NULL
+ * element (22004), rank at most 16 (54000), and '{}' (which PostgreSQL
+ * gives no dims) is shape (0), as PyTorch's [].
+ */
+static int
+ArrayShape(ArrayType *arr, int64 *dims)
 {
-	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(0);
-	int32		typmod = PG_GETARG_INT32(1);
-	int			dtype = DtypeOfElemType(ARR_ELEMTYPE(arr));
 	int			ndim = ARR_NDIM(arr);
-	int64		dims[TENSOR_MAX_NDIM];
-	Tensor	   *t;
 
 	if (ARR_HASNULL(arr) && array_contains_nulls(arr))
 		ereport(ERROR,
@@ -66,16 +66,27 @@ array_to_tensor(PG_FUNCTION_ARGS)
 				 errmsg("tensor rank %d exceeds the maximum of %d", ndim, TENSOR_MAX_NDIM)));
 	if (ndim == 0)
 	{
-		/* '{}': PostgreSQL's empty array has no dims; PyTorch's [] is (0) */
-		ndim = 1;
 		dims[0] = 0;
+		return 1;
 	}
-	else
-		for (int k = 0; k < ndim; k++)
-			dims[k] = ARR_DIMS(arr)[k];
-	t = InitTensor(dtype, ndim, dims);
+	for (int k = 0; k < ndim; k++)
+		dims[k] = ARR_DIMS(arr)[k];
+	return ndim;
+}
+
+/* one C function serves the four array types: the dtype comes from the array */
+Datum
+array_to_tensor(PG_FUNCTION_ARGS)
+{
+	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(0);
+	int32		typmod = PG_GETARG_INT32(1);
+	int			dtype = DtypeOfElemType(ARR_ELEMTYPE(arr));
+	int64		dims[TENSOR_MAX_NDIM];
+	int			ndim = ArrayShape(arr, dims);
+	Tensor	   *t = InitTensor(dtype, ndim, dims);
+
 	/* fixed-width pass-by-value elements with no nulls lie packed */
-	memcpy(TensorData(t), ARR_DATA_PTR(arr), TensorNumel(t) * TensorElemSize(t));
+	dtx_copy(TensorData(t), ARR_DATA_PTR(arr), TensorNumel(t) * TensorElemSize(t));
 	if (typmod >= 0)
 		t = TensorConvert(t, DtypeFromTypmod(typmod));
 	PG_RETURN_TENSOR_P(t);
@@ -148,27 +159,15 @@ numeric_array_to_tensor(PG_FUNCTION_ARGS)
 {
 	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(0);
 	int32		typmod = PG_GETARG_INT32(1);
-	int			ndim = ARR_NDIM(arr);
 	int64		dims[TENSOR_MAX_NDIM];
+	int			ndim;
 	Datum	   *elems;
 	int			n;
 	bool		integral = true;
 	int			dtype;
 	Tensor	   *t;
 
-	if (ARR_HASNULL(arr) && array_contains_nulls(arr))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("array must not contain nulls"),
-				 errdetail("A tensor has no NULL elements.")));
-	if (ndim > TENSOR_MAX_NDIM)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("tensor rank %d exceeds the maximum of %d", ndim, TENSOR_MAX_NDIM)));
-	for (int k = 0; k < ndim; k++)
-		dims[k] = ARR_DIMS(arr)[k];
-	if (ndim == 0)
-		dims[ndim++] = 0;		/* '{}' is shape (0), as for the other arrays */
+	ndim = ArrayShape(arr, dims);
 	deconstruct_array(arr, NUMERICOID, -1, false, TYPALIGN_INT, &elems, NULL, &n);
 	for (int i = 0; i < n && integral; i++)
 	{
