@@ -23,8 +23,8 @@ TensorReportTooLarge(void)
 }
 
 /* a result or input beyond 1 GB, with the shape that would not fit */
-static void
-ReportShapeTooLarge(int dtype, int ndim, const int64 *dims)
+void
+TensorReportShapeTooLarge(int dtype, int ndim, const int64 *dims)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -60,12 +60,12 @@ TensorSize(int dtype, int ndim, const int64 *dims)
 	/* a zero dim makes an empty tensor, however huge the other dims */
 	for (int k = 0; k < ndim && numel != 0; k++)
 		if (pg_mul_u64_overflow(numel, (uint64) dims[k], &numel))
-			ReportShapeTooLarge(dtype, ndim, dims);
+			TensorReportShapeTooLarge(dtype, ndim, dims);
 	if (pg_mul_u64_overflow(numel, dtx_elem_size(dtype), &size) || size > MaxAllocSize)
-		ReportShapeTooLarge(dtype, ndim, dims);
+		TensorReportShapeTooLarge(dtype, ndim, dims);
 	size += TENSOR_DATA_OFFSET(ndim);
 	if (size > MaxAllocSize)
-		ReportShapeTooLarge(dtype, ndim, dims);
+		TensorReportShapeTooLarge(dtype, ndim, dims);
 	return (Size) size;
 }
 

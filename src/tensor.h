@@ -95,5 +95,6 @@ extern void CheckSameDtype(const char *op, const Tensor *a, const Tensor *b);
 extern Tensor *TensorConvert(const Tensor *t, int dtype);
 extern int	DtypeFromTypmod(int32 typmod);
 extern void TensorReportTooLarge(void) pg_attribute_noreturn();
+extern void TensorReportShapeTooLarge(int dtype, int ndim, const int64 *dims) pg_attribute_noreturn();
 
 #endif

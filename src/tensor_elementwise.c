@@ -53,7 +53,11 @@ Binary(Tensor *a, Tensor *b, DtxEwOp op, const char *opname)
 						TensorShapeString(a), TensorShapeString(b)),
 				 errdetail("Aligned at the last dimension, each pair of dimensions must be equal or contain a 1, as in NumPy.")));
 	if (code != DTX_BROADCAST_OK)
-		TensorReportTooLarge();
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("%s of shapes %s and %s would be too large", opname,
+						TensorShapeString(a), TensorShapeString(b)),
+				 errdetail("A tensor may take at most %zu bytes.", (size_t) MaxAllocSize)));
 	r = InitTensor(a->dtype, bc.ndim, bc.dims);
 	for (int64 i = 0; i < bc.numel; i += TENSOR_CHUNK_ELEMS)
 	{

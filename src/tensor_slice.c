@@ -47,7 +47,7 @@ tensor_concat(PG_FUNCTION_ARGS)
 	TensorDims64(a, dims);
 	dims[0] += b->dims[0];
 	if (dims[0] > PG_INT32_MAX)
-		TensorReportTooLarge();
+		TensorReportShapeTooLarge(a->dtype, a->ndim, dims);
 	r = InitTensor(a->dtype, a->ndim, dims);
 	abytes = TensorNumel(a) * TensorElemSize(a);
 	dtx_copy(TensorData(r), TensorData(a), abytes);
