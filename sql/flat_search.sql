@@ -68,6 +68,9 @@ SELECT err($$SELECT * FROM flat_search('fs_btree', '[1.0,2]', 1)$$) AS not_flat;
 SELECT err($$SELECT * FROM flat_search('fs_ip', (SELECT q FROM fsq WHERE qi = 1), 0)$$) AS k_zero;
 SELECT err($$SELECT * FROM flat_search('fs_ip', '[1.0,2]', 1)$$) AS query_dim;
 SELECT err($$SELECT * FROM flat_search('fs_ip', '[[[1.0]]]', 1)$$) AS query_rank;
+SELECT err($$SELECT * FROM flat_search('fs_ip', 'float32(0,64):[]', 1)$$) AS no_queries;
+SELECT err($$SELECT * FROM flat_search('fs_ip', 'float32(0,64):[]', 1000)$$) AS no_queries_k;
+SELECT err($$SELECT * FROM flat_search('fs_cos', 'float32(0,64):[]', 1)$$) AS no_queries_cos;
 SELECT err($$SELECT * FROM flat_search('fs_ip', (SELECT q::tensor(float64) FROM fsq WHERE qi = 1), 1)$$) AS query_dtype;
 -- k above the row count is no error: every live row comes back
 SELECT count(*) AS all_rows FROM flat_search('fs_ip', (SELECT q FROM fsq WHERE qi = 1), 2147483647);

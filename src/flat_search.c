@@ -142,8 +142,14 @@ FlatSearchQueries(Relation index, const FlatMeta *meta, Tensor *q, int64 *nq)
 				 errmsg("flat_search requires queries of shape (D) or (Q,D), not %s",
 						TensorShapeString(q))));
 	last = q->dims[q->ndim - 1];
-	FlatCheckVector(index, meta, q->dtype, 1, &last, "query");
 	*nq = q->ndim == 2 ? q->dims[0] : 1;
+	/* no query: nothing to rank (and blocks sized by nq would divide by 0) */
+	if (*nq < 1 || last < 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("flat_search queries of shape %s hold no vector",
+						TensorShapeString(q))));
+	FlatCheckVector(index, meta, q->dtype, 1, &last, "query");
 	return q;
 }
 
