@@ -61,6 +61,17 @@ SELECT query, rank, distance FROM flat_search('fs64_ip', 'float64:[[0.5,1,2],[-1
 -- integer queries convert to the index's dtype
 SELECT query, rank, distance FROM flat_search('fs64_ip', '[[0,0,1]]', 2);
 
+-- many queries: the work goes in blocks of queries x rows (here 100000
+-- one-element queries, half +1, half -1, over 200 rows)
+CREATE TABLE fs1 AS SELECT i AS id, ARRAY[i::real]::tensor AS emb FROM generate_series(1, 200) i;
+CREATE INDEX fs1_ip ON fs1 USING flat (emb);
+SELECT distance, count(*), count(DISTINCT ctid) AS ctids
+FROM flat_search('fs1_ip', (SELECT ARRAY(SELECT ARRAY[(CASE WHEN g % 2 = 0 THEN 1 ELSE -1 END)::real]
+                                        FROM generate_series(1, 100000) g)::tensor), 1)
+GROUP BY distance ORDER BY distance;
+SELECT count(*) AS rows_q2, min(rank), max(rank) FROM flat_search('fs1_ip',
+    (SELECT ARRAY(SELECT ARRAY[(CASE WHEN g % 2 = 0 THEN 1 ELSE -1 END)::real] FROM generate_series(1, 5000) g)::tensor), 150);
+
 -- errors
 SELECT err($$SELECT * FROM flat_search('fsq', '[1.0,2]', 1)$$) AS not_an_index;
 CREATE INDEX fs_btree ON fs (id);
@@ -71,6 +82,8 @@ SELECT err($$SELECT * FROM flat_search('fs_ip', '[[[1.0]]]', 1)$$) AS query_rank
 SELECT err($$SELECT * FROM flat_search('fs_ip', 'float32(0,64):[]', 1)$$) AS no_queries;
 SELECT err($$SELECT * FROM flat_search('fs_ip', 'float32(0,64):[]', 1000)$$) AS no_queries_k;
 SELECT err($$SELECT * FROM flat_search('fs_cos', 'float32(0,64):[]', 1)$$) AS no_queries_cos;
+-- the candidates of 30000 queries x 3001 rows would need 1.4 GB
+SELECT err($$SELECT * FROM flat_search('fs_ip', array_fill(0.5::real, ARRAY[30000, 64])::tensor, 3000)$$) AS too_many_candidates;
 SELECT err($$SELECT * FROM flat_search('fs_ip', (SELECT q::tensor(float64) FROM fsq WHERE qi = 1), 1)$$) AS query_dtype;
 -- k above the row count is no error: every live row comes back
 SELECT count(*) AS all_rows FROM flat_search('fs_ip', (SELECT q FROM fsq WHERE qi = 1), 2147483647);
@@ -79,7 +92,7 @@ GRANT USAGE ON SCHEMA public TO flat_search_reader;
 SET ROLE flat_search_reader;
 SELECT err('SELECT * FROM flat_search(''fs_ip'', ''[' || repeat('1.0,', 63) || '1.0]'', 1)') AS no_select_right;
 RESET ROLE;
-DROP TABLE fs, fsq, fs64;
+DROP TABLE fs, fsq, fs64, fs1;
 DROP FUNCTION fs_same;
 REVOKE USAGE ON SCHEMA public FROM flat_search_reader;
 DROP ROLE flat_search_reader;

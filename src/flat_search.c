@@ -2,12 +2,15 @@
  * flat_search.c: flat_search(index, queries, k), many queries in one pass
  * over a flat index.
  *
- * The records are copied a block at a time into one contiguous matrix and
- * scored against all Q queries by dtx_topk_scan_f32: one sgemm per block
- * that only filters, then the exact double-accumulating dot of <#> for the
- * rows that may enter a query's top k (src/core/kern_rank.c).  With fewer
- * than DTX_TOPK_SGEMM_MIN_QUERIES queries, or a <=> or float64 index,
- * every row is scored in place with the operator's own kernel.
+ * The records are copied out of the pages a block at a time (no buffer
+ * lock held while they are scored) and scored against the queries in calls
+ * that dtx_topk_blocks sizes: at most ~2^25 multiply-adds and 2^20 scratch
+ * scores each, with a cancel check between calls, however many queries
+ * come.  For float32 <#> with DTX_TOPK_SGEMM_MIN_QUERIES queries or more a
+ * call is dtx_topk_scan_f32: one sgemm that only filters, then the exact
+ * double-accumulating dot of <#> for the rows that may enter a query's top
+ * k (src/core/kern_rank.c); otherwise every pair is scored with the
+ * operator's own kernel.
  *
  * The index holds dead rows until VACUUM, so each query keeps more than k
  * candidates; after the pass each candidate is looked up in the heap under
@@ -17,6 +20,8 @@
  * q, ctid among the rows the snapshot sees (and whose emb is not NULL).
  */
 #include "postgres.h"
+
+#include "common/int.h"
 
 #include "access/relation.h"
 #include "access/table.h"
@@ -37,14 +42,6 @@
 
 PG_FUNCTION_INFO_V1(flat_search);
 
-/*
- * Rows per matrix product: about 1 MB (340 rows of 768 float32).  100
- * queries over 50K x 768, median CPU ms on the 2-core Zen 3 (AVX2) test
- * machine: 288 kB blocks 302-327, 1 MB 261-276, 3 MB 342.  Smaller blocks
- * repack the queries too often, larger ones leave L2.
- */
-#define FLAT_BLOCK_BYTES	(1024 * 1024)
-
 typedef struct FlatSearch
 {
 	FlatMeta	meta;
@@ -54,25 +51,54 @@ typedef struct FlatSearch
 	int64		keep;			/* candidates kept per query */
 	DtxTopK    *heaps;
 	bool		sgemm;			/* float32 <#>: dtx_topk_scan_f32 */
-	/* the block being filled (sgemm path) */
-	float	   *rows;
+	/* the block of rows being filled, scored when a page ends with cap rows */
+	char	   *rows;			/* (cap + rows a page holds) x dim */
 	int64	   *ids;
 	int64		nrows;
-	int64		cap;			/* flush when nrows reaches this */
-	float	   *scratch;		/* nq x (cap + rows a page holds) */
+	int64		cap;			/* rows per kernel call (dtx_topk_blocks) */
+	int64		qblock;			/* queries per kernel call */
+	float	   *scratch;		/* qblock x cap (sgemm path) */
 } FlatSearch;
 
+/*
+ * Score the rows of the block against every query, in calls of at most
+ * cap rows x qblock queries (about 2^25 multiply-adds, a few ms), with a
+ * cancel check after each.  No buffer lock is held here: the records were
+ * copied out of the pages.
+ */
 static void
 FlatSearchFlush(FlatSearch *fs)
 {
-	DtxStatus	st;
+	Size		vbytes = (Size) fs->meta.dim * dtx_elem_size(fs->meta.dtype);
 
-	if (fs->nrows == 0)
-		return;
-	st = dtx_topk_scan_f32(fs->rows, fs->nrows, fs->ids, 0, (const float *) fs->queries,
-						   fs->nq, fs->meta.dim, fs->scratch, fs->heaps);
-	if (st != DTX_OK)
-		elog(ERROR, "dotext: flat_search kernel failed with status %d", (int) st);
+	for (int64 r0 = 0; r0 < fs->nrows; r0 += fs->cap)
+	{
+		int64		nr = Min(fs->cap, fs->nrows - r0);
+		const char *rows = fs->rows + r0 * vbytes;
+
+		for (int64 q0 = 0; q0 < fs->nq; q0 += fs->qblock)
+		{
+			int64		nq = Min(fs->qblock, fs->nq - q0);
+
+			if (fs->sgemm)
+			{
+				DtxStatus	st = dtx_topk_scan_f32((const float *) rows, nr, fs->ids + r0, 0,
+												   (const float *) (fs->queries + q0 * vbytes),
+												   nq, fs->meta.dim, fs->scratch, fs->heaps + q0);
+
+				if (st != DTX_OK)
+					elog(ERROR, "dotext: flat_search kernel failed with status %d", (int) st);
+			}
+			else
+				for (int64 r = 0; r < nr; r++)
+					for (int64 q = q0; q < q0 + nq; q++)
+						dtx_topk_push(&fs->heaps[q],
+									  -FlatDistance(fs->metric, fs->meta.dtype, rows + r * vbytes,
+													fs->queries + q * vbytes, fs->meta.dim),
+									  fs->ids[r0 + r]);
+			CHECK_FOR_INTERRUPTS();
+		}
+	}
 	fs->nrows = 0;
 }
 
@@ -81,28 +107,19 @@ FlatSearchPageDone(void *arg)
 {
 	FlatSearch *fs = (FlatSearch *) arg;
 
-	if (fs->sgemm && fs->nrows >= fs->cap)
+	if (fs->nrows >= fs->cap)
 		FlatSearchFlush(fs);
 }
 
+/* under the page's share lock: only copy the record into the block */
 static void
 FlatSearchRecord(const FlatRecordHeader *hdr, const void *vec, void *arg)
 {
 	FlatSearch *fs = (FlatSearch *) arg;
-	int64		id = FlatTidKey(&hdr->tid);
 	Size		vbytes = (Size) fs->meta.dim * dtx_elem_size(fs->meta.dtype);
 
-	if (fs->sgemm)
-	{
-		memcpy(fs->rows + fs->nrows * fs->meta.dim, vec, vbytes);
-		fs->ids[fs->nrows++] = id;
-		return;
-	}
-	for (int64 q = 0; q < fs->nq; q++)
-		dtx_topk_push(&fs->heaps[q],
-					  -FlatDistance(fs->metric, fs->meta.dtype, vec, fs->queries + q * vbytes,
-									fs->meta.dim),
-					  id);
+	memcpy(fs->rows + fs->nrows * vbytes, vec, vbytes);
+	fs->ids[fs->nrows++] = FlatTidKey(&hdr->tid);
 }
 
 /* one pass keeping fs->keep candidates per query, each list best first */
@@ -122,10 +139,13 @@ FlatSearchPass(Relation index, FlatSearch *fs)
 	}
 	fs->nrows = 0;
 	FlatReadStream(index, &fs->meta, FlatSearchRecord, FlatSearchPageDone, fs);
-	if (fs->sgemm)
-		FlatSearchFlush(fs);
+	FlatSearchFlush(fs);
 	for (int64 q = 0; q < fs->nq; q++)
+	{
 		dtx_topk_sorted(&fs->heaps[q]);
+		if ((q & 1023) == 1023)
+			CHECK_FOR_INTERRUPTS();
+	}
 }
 
 /* the queries as nq x dim of the index's dtype (integers convert) */
@@ -151,6 +171,38 @@ FlatSearchQueries(Relation index, const FlatMeta *meta, Tensor *q, int64 *nq)
 						TensorShapeString(q))));
 	FlatCheckVector(index, meta, q->dtype, 1, &last, "query");
 	return q;
+}
+
+/*
+ * What a pass allocates per query: its DtxTopK, keep candidates (score and
+ * id) and its count of rows found.  All of it stays under MaxAllocSize.
+ */
+#define FLAT_SEARCH_PER_QUERY	(sizeof(DtxTopK) + sizeof(int64))
+#define FLAT_SEARCH_PER_CANDIDATE	(sizeof(double) + sizeof(int64))
+
+/* the most candidates per query that fit */
+static int64
+FlatSearchMaxKeep(int64 nq)
+{
+	return (int64) ((MaxAllocSize / nq - FLAT_SEARCH_PER_QUERY) / FLAT_SEARCH_PER_CANDIDATE);
+}
+
+static void
+FlatSearchCheckMemory(const Tensor *qt, int32 k, int64 nq, int64 keep)
+{
+	uint64		perq,
+				total;
+
+	if (pg_mul_u64_overflow((uint64) keep, FLAT_SEARCH_PER_CANDIDATE, &perq) ||
+		pg_add_u64_overflow(perq, FLAT_SEARCH_PER_QUERY, &perq) ||
+		pg_mul_u64_overflow(perq, (uint64) nq, &total) ||
+		total > MaxAllocSize)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("flat_search cannot keep %d rows for each of the queries of shape %s",
+						k, TensorShapeString(qt)),
+				 errdetail("Candidates for every query must fit in %zu bytes.", MaxAllocSize),
+				 errhint("Use a smaller k or fewer queries per call.")));
 }
 
 static Relation
@@ -203,24 +255,20 @@ flat_search(PG_FUNCTION_ARGS)
 	/* below a few queries sgemm does not pay, and rows are scored in place */
 	fs.sgemm = fs.metric == FLAT_METRIC_IP && fs.meta.dtype == DTX_FLOAT32 &&
 		fs.nq >= DTX_TOPK_SGEMM_MIN_QUERIES;
-	if (fs.sgemm)
-	{
-		int64		perpage = FLAT_PAGE_DATA / fs.meta.recsize + 2;
-		Size		rowbytes = (Size) fs.meta.dim * sizeof(float);
-
-		fs.cap = Max(FLAT_BLOCK_BYTES / rowbytes, 1);
-		fs.rows = palloc_extended(mul_size(fs.cap + perpage, rowbytes), MCXT_ALLOC_HUGE);
-		fs.ids = palloc(mul_size(fs.cap + perpage, sizeof(int64)));
-		fs.scratch = palloc_extended(mul_size(mul_size(fs.nq, fs.cap + perpage), sizeof(float)),
-									 MCXT_ALLOC_HUGE);
-	}
 	/* a few more than k: the dead rows VACUUM has not removed yet */
 	fs.keep = Min((int64) k + 16 + k / 2, (int64) fs.meta.nslots + 1);
-	if (fs.keep > (int64) (MaxAllocSize / sizeof(double)) / fs.nq)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("flat_search cannot keep %d rows for each of %lld queries", k, (long long) fs.nq),
-				 errhint("Use a smaller k or fewer queries per call.")));
+	FlatSearchCheckMemory(qt, k, fs.nq, fs.keep);
+	dtx_topk_blocks(fs.nq, fs.meta.dim, &fs.cap, &fs.qblock);
+	{
+		/* both factors are bounded: cap x dim <= 2^20, a page < 8 kB / 8 rows */
+		int64		perpage = FLAT_PAGE_DATA / fs.meta.recsize + 2;
+		Size		vbytes = (Size) fs.meta.dim * dtx_elem_size(fs.meta.dtype);
+
+		fs.rows = palloc(mul_size(fs.cap + perpage, vbytes));
+		fs.ids = palloc(mul_size(fs.cap + perpage, sizeof(int64)));
+		if (fs.sgemm)
+			fs.scratch = palloc(mul_size(mul_size(fs.qblock, fs.cap), sizeof(float)));
+	}
 	found = palloc0(mul_size(fs.nq, sizeof(int64)));
 	fetch = table_index_fetch_begin(heap);
 	slot = table_slot_create(heap, NULL);
@@ -268,8 +316,7 @@ flat_search(PG_FUNCTION_ARGS)
 			break;
 		/* start over with more candidates: the rows put so far come again */
 		tuplestore_clear(rsinfo->setResult);
-		fs.keep = Min(Min(fs.keep * 4, (int64) fs.meta.nslots + 1),
-					  (int64) (MaxAllocSize / sizeof(double)) / fs.nq);
+		fs.keep = Min(Min(fs.keep * 4, (int64) fs.meta.nslots + 1), FlatSearchMaxKeep(fs.nq));
 	}
 	ExecDropSingleTupleTableSlot(slot);
 	table_index_fetch_end(fetch);
