@@ -92,6 +92,19 @@ GRANT USAGE ON SCHEMA public TO flat_search_reader;
 SET ROLE flat_search_reader;
 SELECT err('SELECT * FROM flat_search(''fs_ip'', ''[' || repeat('1.0,', 63) || '1.0]'', 1)') AS no_select_right;
 RESET ROLE;
+-- row-level security: the index cannot apply the policies, so it refuses
+GRANT SELECT ON fs TO flat_search_reader;
+ALTER TABLE fs ENABLE ROW LEVEL SECURITY;
+CREATE POLICY fs_some ON fs FOR SELECT USING (id < 100);
+SET ROLE flat_search_reader;
+SELECT count(*) AS visible_rows FROM fs;
+SELECT err('SELECT * FROM flat_search(''fs_ip'', ''[' || repeat('1.0,', 63) || '1.0]'', 1)') AS rls_enabled;
+RESET ROLE;
+-- the owner (policies not forced) still may
+SELECT count(*) AS owner_search FROM flat_search('fs_ip', (SELECT q FROM fsq WHERE qi = 1), 3);
+DROP POLICY fs_some ON fs;
+ALTER TABLE fs DISABLE ROW LEVEL SECURITY;
+REVOKE SELECT ON fs FROM flat_search_reader;
 DROP TABLE fs, fsq, fs64, fs1;
 DROP FUNCTION fs_same;
 REVOKE USAGE ON SCHEMA public FROM flat_search_reader;

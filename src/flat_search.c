@@ -35,6 +35,7 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
+#include "utils/rls.h"
 #include "utils/snapmgr.h"
 
 #include "flat.h"
@@ -219,6 +220,13 @@ FlatSearchOpen(Oid indexoid, Relation *heap)
 	acl = pg_class_aclcheck(heapoid, GetUserId(), ACL_SELECT);
 	if (acl != ACLCHECK_OK)
 		aclcheck_error(acl, OBJECT_TABLE, get_rel_name(heapoid));
+	/* the index holds every row: it cannot apply the table's policies */
+	if (check_enable_rls(heapoid, InvalidOid, false) == RLS_ENABLED)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("flat_search cannot search \"%s\": row-level security is enabled for its table \"%s\"",
+						RelationGetRelationName(index), get_rel_name(heapoid)),
+				 errhint("Use ORDER BY emb <#> q LIMIT k, which applies the policies.")));
 	*heap = table_open(heapoid, AccessShareLock);
 	return index;
 }
