@@ -324,7 +324,25 @@ flat_search(PG_FUNCTION_ARGS)
 			break;
 		/* start over with more candidates: the rows put so far come again */
 		tuplestore_clear(rsinfo->setResult);
-		fs.keep = Min(Min(fs.keep * 4, (int64) fs.meta.nslots + 1), FlatSearchMaxKeep(fs.nq));
+		{
+			int64		more = Min(Min(fs.keep * 4, (int64) fs.meta.nslots + 1),
+								   FlatSearchMaxKeep(fs.nq));
+
+			/*
+			 * At the memory bound the list cannot grow: another pass would
+			 * find the same rows, forever.  Fewer than k rows would be a
+			 * wrong answer, so say why instead.
+			 */
+			if (more <= fs.keep)
+				ereport(ERROR,
+						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+						 errmsg("flat_search cannot keep enough candidates for %d visible rows for each of the queries of shape %s",
+								k, TensorShapeString(qt)),
+						 errdetail("Fewer than %d of the best %lld rows of a query are visible to this snapshot, and more candidates for every query would not fit in %zu bytes.",
+								   k, (long long) fs.keep, MaxAllocSize),
+						 errhint("VACUUM the table, or use a smaller k or fewer queries per call.")));
+			fs.keep = more;
+		}
 	}
 	ExecDropSingleTupleTableSlot(slot);
 	table_index_fetch_end(fetch);
