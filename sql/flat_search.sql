@@ -76,6 +76,18 @@ SELECT count(*) AS rows_q2, min(rank), max(rank) FROM flat_search('fs1_ip',
 SELECT err($$SELECT * FROM flat_search('fsq', '[1.0,2]', 1)$$) AS not_an_index;
 CREATE INDEX fs_btree ON fs (id);
 SELECT err($$SELECT * FROM flat_search('fs_btree', '[1.0,2]', 1)$$) AS not_flat;
+SELECT err($$SELECT * FROM flat_search(0, '[1.0,2]', 1)$$) AS oid_zero;
+SELECT err($$SELECT * FROM flat_search(4000000000::oid::regclass, '[1.0,2]', 1)$$) AS no_such_oid;
+SELECT err($$SELECT * FROM flat_search('pg_class'::regclass::oid, '[1.0,2]', 1)$$) AS catalog_table;
+CREATE SEQUENCE fs_seq;
+SELECT err($$SELECT * FROM flat_search('fs_seq', '[1.0,2]', 1)$$) AS a_sequence;
+DROP SEQUENCE fs_seq;
+-- an invalid index (its CREATE INDEX CONCURRENTLY failed: mixed dimensions)
+CREATE TABLE fsbad (emb tensor);
+INSERT INTO fsbad VALUES ('[1.0,2]'), ('[1.0,2,3]');
+CREATE INDEX CONCURRENTLY fsbad_ip ON fsbad USING flat (emb);
+SELECT err($$SELECT * FROM flat_search('fsbad_ip', '[1.0,2]', 1)$$) AS invalid_index;
+DROP TABLE fsbad;
 SELECT err($$SELECT * FROM flat_search('fs_ip', (SELECT q FROM fsq WHERE qi = 1), 0)$$) AS k_zero;
 SELECT err($$SELECT * FROM flat_search('fs_ip', '[1.0,2]', 1)$$) AS query_dim;
 SELECT err($$SELECT * FROM flat_search('fs_ip', '[[[1.0]]]', 1)$$) AS query_rank;

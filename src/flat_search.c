@@ -26,6 +26,7 @@
 #include "access/relation.h"
 #include "access/table.h"
 #include "access/tableam.h"
+#include "catalog/index.h"
 #include "catalog/pg_type.h"
 #include "executor/tuptable.h"
 #include "funcapi.h"
@@ -206,17 +207,36 @@ FlatSearchCheckMemory(const Tensor *qt, int32 k, int64 nq, int64 keep)
 				 errhint("Use a smaller k or fewer queries per call.")));
 }
 
+/*
+ * Open the index and its table: find the table without a lock, check the
+ * caller may read it (and that no row-level policy applies), then lock the
+ * table before the index, as queries and amcheck do, and check that the
+ * index still belongs to it.
+ */
 static Relation
 FlatSearchOpen(Oid indexoid, Relation *heap)
 {
-	Relation	index = index_open(indexoid, AccessShareLock);
-	Oid			heapoid = index->rd_index->indrelid;
+	Oid			heapoid;
+	Relation	index;
 	AclResult	acl;
 
-	if (index->rd_indam == NULL || index->rd_indam->ambuild != flatbuild)
+	if (!OidIsValid(indexoid))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("flat_search requires an index, not OID 0")));
+	heapoid = IndexGetRelation(indexoid, true);
+	if (!OidIsValid(heapoid))
+	{
+		char	   *name = get_rel_name(indexoid);
+
+		if (name == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_OBJECT),
+					 errmsg("index with OID %u does not exist", indexoid)));
 		ereport(ERROR,
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
-				 errmsg("\"%s\" is not a flat index", RelationGetRelationName(index))));
+				 errmsg("\"%s\" is not a flat index", name)));
+	}
 	acl = pg_class_aclcheck(heapoid, GetUserId(), ACL_SELECT);
 	if (acl != ACLCHECK_OK)
 		aclcheck_error(acl, OBJECT_TABLE, get_rel_name(heapoid));
@@ -225,9 +245,28 @@ FlatSearchOpen(Oid indexoid, Relation *heap)
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("flat_search cannot search \"%s\": row-level security is enabled for its table \"%s\"",
-						RelationGetRelationName(index), get_rel_name(heapoid)),
+						get_rel_name(indexoid), get_rel_name(heapoid)),
 				 errhint("Use ORDER BY emb <#> q LIMIT k, which applies the policies.")));
+
 	*heap = table_open(heapoid, AccessShareLock);
+	index = index_open(indexoid, AccessShareLock);
+	/* dropped and its OID reused between the look-up and the locks */
+	if (IndexGetRelation(indexoid, false) != heapoid)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("index \"%s\" changed while flat_search opened it",
+						RelationGetRelationName(index))));
+	if (index->rd_indam == NULL || index->rd_indam->ambuild != flatbuild)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("\"%s\" is not a flat index", RelationGetRelationName(index))));
+	/* a failed CREATE INDEX CONCURRENTLY may lack rows */
+	if (!index->rd_index->indisvalid)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("flat_search cannot use invalid index \"%s\"",
+						RelationGetRelationName(index)),
+				 errhint("REINDEX it or drop it and create it again.")));
 	return index;
 }
 
