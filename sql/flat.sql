@@ -184,6 +184,20 @@ SELECT flat_same('fcic', '<#>', (SELECT emb::text FROM fcic WHERE id = 5), 20) A
 REINDEX INDEX fcic_ip;
 SELECT flat_same('fcic', '<#>', (SELECT emb::text FROM fcic WHERE id = 5), 20) AS reindexed;
 
+-- the operators' own values: an integer query converts exactly (as <#> and
+-- <=> convert it), a vector's <=> with itself is exactly 0 (clamped cosine)
+SELECT '[' || string_agg(((j * 7919) % 2001 - 1000)::text, ',') || ']' AS qint FROM generate_series(1, 64) j \gset
+SELECT flat_same('fi', '<#>', :'qint', 50) AS int_query_ip, flat_same('fi', '<=>', :'qint', 50) AS int_query_cosine;
+SELECT flat_same('fi', '<=>', (SELECT emb::text FROM fi WHERE id = 11), 5) AS cosine_self;
+SET enable_seqscan = off;
+SELECT id, emb <=> (SELECT emb FROM fi WHERE id = 11) AS d FROM fi
+ORDER BY emb <=> (SELECT emb FROM fi WHERE id = 11) LIMIT 1;
+SELECT err($$SELECT id FROM fi ORDER BY emb <#> ('[16777217' || repeat(',0', 63) || ']')::tensor LIMIT 1$$) AS int_query_inexact;
+SELECT err($$SELECT id FROM fi ORDER BY emb <=> ('[16777217' || repeat(',0', 63) || ']')::tensor LIMIT 1$$) AS int_query_inexact_cosine;
+RESET enable_seqscan;
+SELECT err($$SELECT id FROM fi ORDER BY emb <#> ('[16777217' || repeat(',0', 63) || ']')::tensor LIMIT 1$$) AS int_query_inexact_seqscan;
+SELECT id FROM fi ORDER BY emb <#> ('[16777216' || repeat(',0', 63) || ']')::tensor LIMIT 1;
+
 -- errors: the shapes or dtypes that do not match
 SELECT err($$INSERT INTO fi VALUES (9000, '[1.0,2,3]', 0)$$) AS wrong_dim;
 SELECT err($$INSERT INTO fi VALUES (9000, '[[1.0,2],[3,4]]', 0)$$) AS wrong_rank;

@@ -60,6 +60,13 @@ INSERT INTO fs64 SELECT i, ARRAY[i, -i, i * 0.1]::float8[]::tensor FROM generate
 SELECT query, rank, distance FROM flat_search('fs64_ip', 'float64:[[0.5,1,2],[-1,0,0]]', 2);
 -- integer queries convert to the index's dtype
 SELECT query, rank, distance FROM flat_search('fs64_ip', '[[0,0,1]]', 2);
+SELECT query, rank, distance = (SELECT emb <#> '[0,0,1]'::tensor FROM fs64 WHERE fs64.ctid = s.ctid) AS same
+FROM flat_search('fs64_ip', '[[0,0,1]]', 2) s;
+SELECT err($$SELECT * FROM flat_search('fs64_ip', '[[0,0,9007199254740993]]', 2)$$) AS int_query_inexact;
+SELECT err($$SELECT * FROM flat_search('fs_ip', ('[[16777217' || repeat(',0', 63) || ']]')::tensor, 2)$$) AS int_query_inexact_f32;
+-- float64 distances are the operator's
+SELECT bool_and(s.distance = (fs64.emb <#> 'float64:[0.5,1,2]')) AS same_as_operator, count(*)
+FROM flat_search('fs64_ip', 'float64:[0.5,1,2]', 300) s JOIN fs64 ON fs64.ctid = s.ctid;
 
 -- many queries: the work goes in blocks of queries x rows (here 100000
 -- one-element queries, half +1, half -1, over 200 rows)

@@ -104,6 +104,38 @@ FlatCheckVector(Relation index, const FlatMeta *meta, int dtype, int ndim,
 						 what, TensorDtypeName(meta->dtype))));
 }
 
+/*
+ * An integer query as the index's float dtype, as the ranking operators
+ * convert it: exactly, or 22003 when an element is beyond 2^24 (float32)
+ * or 2^53 (float64).  A float query comes back as it is.
+ */
+Tensor *
+FlatQueryToFloat(Tensor *q, int dtype, const char *name)
+{
+	int64		dims[TENSOR_MAX_NDIM];
+	int64		bad = -1;
+	Tensor	   *r;
+
+	if (dtx_dtype_is_float(q->dtype))
+		return q;
+	TensorDims64(q, dims);
+	r = InitTensor(dtype, q->ndim, dims);
+	if (dtx_int_to_float_exact(q->dtype, TensorData(q), dtype, TensorData(r),
+							   TensorNumel(q), &bad) != DTX_OK)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("%s cannot convert the %s value %lld to %s exactly",
+						name, TensorDtypeName(q->dtype),
+						(long long) (q->dtype == DTX_INT32 ? ((int32 *) TensorData(q))[bad] :
+									 ((int64 *) TensorData(q))[bad]),
+						TensorDtypeName(dtype)),
+				 errdetail("An integer operand is converted to the other operand's dtype, exactly only while |x| <= 2^%d.",
+						   dtype == DTX_FLOAT32 ? 24 : 53),
+				 errhint("Write the query with a decimal point or a float dtype, such as ::tensor(%s).",
+						 TensorDtypeName(dtype))));
+	return r;
+}
+
 static char *
 flatbuildphasename(int64 phasenum)
 {

@@ -36,6 +36,7 @@
 #include "storage/itemptr.h"
 #include "utils/relcache.h"
 
+#include "distance.h"
 #include "kern_simd.h"
 #include "kernels.h"
 
@@ -181,33 +182,27 @@ FlatTidFromKey(int64 key, ItemPointerData *tid)
 }
 
 /*
- * The distance the operator gives: tensor_negative_dot is -dtx_dot(a, b),
- * tensor_cosine_distance 1 - dtx_cosine(a, b) (src/tensor_ops.c), with the
- * column's value as a.  If those change, this must follow; the flat tests
- * compare the index's order and distances with the sequential scan's.
- * float32 <#> calls the loop dtx_dot itself runs (dot_as_double), skipping
- * its per-call set-up and prefetch of the query: same bits, 6% of a scan.
+ * The distance the operator gives, bit for bit: tensor_negative_dot and
+ * tensor_cosine_distance (src/tensor_distance.c) rank a row against their
+ * query with dtx_row_metric of the chosen loops (the float32 path through a
+ * widened query gives the same bits), -dot for <#> and 1 - the clamped
+ * cosine for <=>, with the column's value first.  simd is dtx_simd().
  */
 static inline double
-FlatDistance(FlatMetric metric, int dtype, const void *vec, const void *q, int64 dim)
+FlatDistance(const DtxSimd *simd, FlatMetric metric, int dtype, const void *vec,
+			 const void *q, int64 dim)
 {
-	double		r;
-
-	if (metric == FLAT_METRIC_IP && dtype == DTX_FLOAT32)
-		return -dtx_f32dot(vec, q, dim);
 	if (metric == FLAT_METRIC_IP)
-	{
-		(void) dtx_dot(dtype, vec, q, dim, &r);
-		return -r;
-	}
-	(void) dtx_cosine(dtype, vec, q, dim, &r);
-	return 1.0 - r;
+		return -dtx_row_metric(simd, DTX_METRIC_DOT, dtype, vec, q, dim);
+	return 1.0 - dtx_row_metric(simd, DTX_METRIC_COSINE, dtype, vec, q, dim);
 }
 
 /* flat.c */
 extern void FlatInitPage(Page page, uint16 kind);
 extern void FlatReadMeta(Relation index, FlatMeta *meta);
 extern FlatMetric FlatGetMetric(Relation index);
+struct Tensor;
+extern struct Tensor *FlatQueryToFloat(struct Tensor *q, int dtype, const char *name);
 extern void FlatCheckVector(Relation index, const FlatMeta *meta, int dtype, int ndim,
 							const int32 *dims, const char *what);
 

@@ -331,7 +331,7 @@ flatinsert(Relation index, Datum *values, bool *isnull, ItemPointer heap_tid,
 				old;
 	Tensor	   *t;
 	Buffer		metabuf,
-				buf[FLAT_MAX_SPAN_PAGES];
+				buf[FLAT_MAX_SPAN_PAGES] = {InvalidBuffer};
 	GenericXLogState *state;
 	FlatMeta	meta;
 	uint64		slot;

@@ -84,7 +84,6 @@ FlatReadStream(Relation index, const FlatMeta *meta, FlatRecordCallback cb,
 
 	if (nblocks == 0)
 		return;
-	dtx_simd_init();			/* FlatDistance calls dtx_f32dot directly */
 	span = palloc(recsize);
 	for (BlockNumber b = 1; b <= nblocks; b++)
 	{

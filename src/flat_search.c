@@ -48,6 +48,7 @@ typedef struct FlatSearch
 {
 	FlatMeta	meta;
 	FlatMetric	metric;
+	const DtxSimd *simd;		/* the loops the operators run */
 	const char *queries;		/* nq x dim, index dtype */
 	int64		nq;
 	int64		keep;			/* candidates kept per query */
@@ -95,7 +96,7 @@ FlatSearchFlush(FlatSearch *fs)
 				for (int64 r = 0; r < nr; r++)
 					for (int64 q = q0; q < q0 + nq; q++)
 						dtx_topk_push(&fs->heaps[q],
-									  -FlatDistance(fs->metric, fs->meta.dtype, rows + r * vbytes,
+									  -FlatDistance(fs->simd, fs->metric, fs->meta.dtype, rows + r * vbytes,
 													fs->queries + q * vbytes, fs->meta.dim),
 									  fs->ids[r0 + r]);
 			CHECK_FOR_INTERRUPTS();
@@ -156,8 +157,7 @@ FlatSearchQueries(Relation index, const FlatMeta *meta, Tensor *q, int64 *nq)
 {
 	int32		last;
 
-	if (!dtx_dtype_is_float(q->dtype))
-		q = TensorConvert(q, meta->dtype);
+	q = FlatQueryToFloat(q, meta->dtype, "flat_search");
 	if (q->ndim != 1 && q->ndim != 2)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
@@ -295,6 +295,8 @@ flat_search(PG_FUNCTION_ARGS)
 	index = FlatSearchOpen(indexoid, &heap);
 	FlatReadMeta(index, &fs.meta);
 	fs.metric = FlatGetMetric(index);
+	dtx_simd_init();
+	fs.simd = dtx_simd();
 	if (fs.meta.recsize == 0)
 		goto done;				/* nothing indexed yet */
 	qt = FlatSearchQueries(index, &fs.meta, qt, &fs.nq);
