@@ -101,6 +101,18 @@ SELECT pg_relation_size('fi_ip') = :size_before AS slots_reused,
 DELETE FROM fi WHERE id > 4000;
 VACUUM fi;
 SELECT flat_same('fi', '<#>', :'q1', 10) AS after_trim;
+-- a trim of 2500 slots, in rounds of 1024 under the metapage lock
+CREATE TABLE ftrim AS SELECT i AS id, ARRAY[sin(i), cos(i), i * 0.001, 1]::real[]::tensor AS emb
+FROM generate_series(1, 3000) i;
+CREATE INDEX ftrim_ip ON ftrim USING flat (emb);
+SELECT pg_relation_size('ftrim_ip') AS trim_size \gset
+DELETE FROM ftrim WHERE id > 500;
+VACUUM ftrim;
+SELECT flat_same('ftrim', '<#>', '[0.5,0.5,1,0]', 600) AS after_long_trim;
+INSERT INTO ftrim SELECT i, ARRAY[cos(i), sin(i), i * 0.002, 1]::real[]::tensor FROM generate_series(3001, 5500) i;
+SELECT pg_relation_size('ftrim_ip') = :trim_size AS trimmed_slots_appended,
+       flat_same('ftrim', '<#>', '[0.5,0.5,1,0]', 3000) AS after_refill;
+DROP TABLE ftrim;
 
 -- index size: the vector bytes plus an 8-byte TID header per row
 CREATE TABLE fsz128 AS SELECT i AS id, ARRAY(SELECT (i * j % 17)::real FROM generate_series(1, 128) j)::tensor AS emb

@@ -11,6 +11,7 @@
 #include "access/reloptions.h"
 #include "commands/progress.h"
 #include "commands/vacuum.h"
+#include "miscadmin.h"
 #include "optimizer/optimizer.h"
 #include "utils/builtins.h"
 #include "utils/float.h"
@@ -134,6 +135,40 @@ FlatQueryToFloat(Tensor *q, int dtype, const char *name)
 				 errhint("Write the query with a decimal point or a float dtype, such as ::tensor(%s).",
 						 TensorDtypeName(dtype))));
 	return r;
+}
+
+/*
+ * dtx_topk_sorted with a cancel check every 4096 entries: the same heap
+ * sort (the worst to the end, the last into the root, sifted down), the
+ * sift done by dtx_topk_push replacing a root that ranks below everything
+ * (NaN with the largest id).  A scan's batch or a search's candidate list
+ * can hold millions of entries: a second or more of sorting.
+ */
+void
+FlatTopkSorted(DtxTopK *t)
+{
+	int64		n = t->n,
+				k = t->k;
+
+	while (t->n > 1)
+	{
+		int64		last = t->n - 1;
+		double		worst = t->score[0];
+		int64		worst_id = t->id[0];
+		double		s = t->score[last];
+		int64		id = t->id[last];
+
+		t->n = t->k = last;
+		t->score[0] = get_float8_nan();
+		t->id[0] = PG_INT64_MAX;
+		dtx_topk_push(t, s, id);
+		t->score[last] = worst;
+		t->id[last] = worst_id;
+		if ((last & 4095) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	t->n = n;
+	t->k = k;
 }
 
 static char *

@@ -95,7 +95,7 @@ FlatScanPass(IndexScanDesc scan)
 	MemoryContextSwitchTo(old);
 
 	FlatReadStream(scan->indexRelation, &so->meta, FlatScanRecord, NULL, so);
-	dtx_topk_sorted(&so->heap);
+	FlatTopkSorted(&so->heap);
 	so->pos = 0;
 	so->exhausted = so->heap.n < so->batch;
 }

@@ -145,7 +145,7 @@ FlatSearchPass(Relation index, FlatSearch *fs)
 	FlatSearchFlush(fs);
 	for (int64 q = 0; q < fs->nq; q++)
 	{
-		dtx_topk_sorted(&fs->heaps[q]);
+		FlatTopkSorted(&fs->heaps[q]);
 		if ((q & 1023) == 1023)
 			CHECK_FOR_INTERRUPTS();
 	}
