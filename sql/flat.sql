@@ -101,6 +101,18 @@ SELECT pg_relation_size('fi_ip') = :size_before AS slots_reused,
 DELETE FROM fi WHERE id > 4000;
 VACUUM fi;
 SELECT flat_same('fi', '<#>', :'q1', 10) AS after_trim;
+-- a trim of 2500 slots, in rounds of 1024 under the metapage lock
+CREATE TABLE ftrim AS SELECT i AS id, ARRAY[sin(i), cos(i), i * 0.001, 1]::real[]::tensor AS emb
+FROM generate_series(1, 3000) i;
+CREATE INDEX ftrim_ip ON ftrim USING flat (emb);
+SELECT pg_relation_size('ftrim_ip') AS trim_size \gset
+DELETE FROM ftrim WHERE id > 500;
+VACUUM ftrim;
+SELECT flat_same('ftrim', '<#>', '[0.5,0.5,1,0]', 600) AS after_long_trim;
+INSERT INTO ftrim SELECT i, ARRAY[cos(i), sin(i), i * 0.002, 1]::real[]::tensor FROM generate_series(3001, 5500) i;
+SELECT pg_relation_size('ftrim_ip') = :trim_size AS trimmed_slots_appended,
+       flat_same('ftrim', '<#>', '[0.5,0.5,1,0]', 3000) AS after_refill;
+DROP TABLE ftrim;
 
 -- index size: the vector bytes plus an 8-byte TID header per row
 CREATE TABLE fsz128 AS SELECT i AS id, ARRAY(SELECT (i * j % 17)::real FROM generate_series(1, 128) j)::tensor AS emb
@@ -112,6 +124,58 @@ CREATE INDEX ON fsz768 USING flat (emb);
 SELECT d, round(pg_relation_size(i)::numeric / (2000 * d * 4), 3) AS size_over_raw
 FROM (VALUES (128, 'fsz128_emb_idx'::regclass), (768, 'fsz768_emb_idx'::regclass)) v(d, i);
 SELECT flat_same('fsz768', '<#>', (SELECT emb::text FROM fsz768 WHERE id = 3), 25) AS spanning_vectors;
+
+-- records spanning many pages: 3072 float32 (2 pages), 9000 float32 (5) and
+-- 3072 float64 (4): build, insert, delete, VACUUM, slot reuse, trim
+CREATE TABLE fbig (id int, emb tensor);
+INSERT INTO fbig SELECT i, ARRAY(SELECT sin(i * 0.37 + j * 0.013)::real FROM generate_series(1, 3072) j)::tensor
+FROM generate_series(1, 40) i;
+CREATE INDEX fbig_ip ON fbig USING flat (emb);
+CREATE TABLE fhuge (id int, emb tensor);
+INSERT INTO fhuge SELECT i, ARRAY(SELECT cos(i * 0.41 + j * 0.007)::real FROM generate_series(1, 9000) j)::tensor
+FROM generate_series(1, 30) i;
+CREATE INDEX fhuge_ip ON fhuge USING flat (emb);
+CREATE INDEX fhuge_cos ON fhuge USING flat (emb tensor_cosine_ops);
+CREATE TABLE fbig64 (id int, emb tensor(float64));
+CREATE INDEX fbig64_ip ON fbig64 USING flat (emb);
+INSERT INTO fbig64 SELECT i, ARRAY(SELECT sin(i * 0.29 + j * 0.011) FROM generate_series(1, 3072) j)::tensor
+FROM generate_series(1, 30) i;
+SELECT flat_same('fbig', '<#>', (SELECT emb::text FROM fbig WHERE id = 3), 40) AS f32_3072_built,
+       flat_same('fhuge', '<#>', (SELECT emb::text FROM fhuge WHERE id = 3), 30) AS f32_9000_built,
+       flat_same('fbig64', '<#>', (SELECT emb::text FROM fbig64 WHERE id = 3), 30) AS f64_3072_inserted;
+INSERT INTO fbig SELECT i, ARRAY(SELECT sin(i * 0.37 + j * 0.013)::real FROM generate_series(1, 3072) j)::tensor
+FROM generate_series(41, 60) i;
+INSERT INTO fhuge SELECT i, ARRAY(SELECT cos(i * 0.41 + j * 0.007)::real FROM generate_series(1, 9000) j)::tensor
+FROM generate_series(31, 45) i;
+DELETE FROM fbig WHERE id % 4 = 0;
+DELETE FROM fhuge WHERE id % 3 = 0;
+DELETE FROM fbig64 WHERE id % 5 = 0 OR id > 25;
+SELECT flat_same('fbig', '<#>', (SELECT emb::text FROM fbig WHERE id = 5), 60) AS f32_3072_deleted,
+       flat_same('fhuge', '<=>', (SELECT emb::text FROM fhuge WHERE id = 5), 45) AS f32_9000_deleted,
+       flat_same('fbig64', '<#>', (SELECT emb::text FROM fbig64 WHERE id = 7), 30) AS f64_3072_deleted;
+VACUUM fbig, fhuge, fbig64;
+SELECT pg_relation_size('fhuge_ip') AS huge_size \gset
+INSERT INTO fhuge SELECT i, ARRAY(SELECT cos(i * 0.43 + j * 0.005)::real FROM generate_series(1, 9000) j)::tensor
+FROM generate_series(46, 60) i;
+INSERT INTO fbig64 SELECT i, ARRAY(SELECT cos(i * 0.29 + j * 0.011) FROM generate_series(1, 3072) j)::tensor
+FROM generate_series(31, 40) i;
+SELECT pg_relation_size('fhuge_ip') = :huge_size AS huge_slots_reused,
+       flat_same('fbig', '<#>', (SELECT emb::text FROM fbig WHERE id = 5), 60) AS f32_3072_vacuumed,
+       flat_same('fhuge', '<#>', (SELECT emb::text FROM fhuge WHERE id = 50), 60) AS f32_9000_reused,
+       flat_same('fhuge', '<=>', (SELECT emb::text FROM fhuge WHERE id = 50), 60) AS f32_9000_cosine,
+       flat_same('fbig64', '<#>', (SELECT emb::text FROM fbig64 WHERE id = 33), 40) AS f64_3072_vacuumed;
+SELECT count(*) AS fhuge_rows FROM fhuge;
+-- a record may span 64 pages: 128518 float32 elements at most
+CREATE TABLE fwide (emb tensor);
+INSERT INTO fwide VALUES (array_fill(1::real, ARRAY[128519])::tensor);
+SELECT err($$CREATE INDEX ON fwide USING flat (emb)$$) AS build_too_wide;
+TRUNCATE fwide;
+CREATE INDEX fwide_ip ON fwide USING flat (emb);
+SELECT err($$INSERT INTO fwide VALUES (array_fill(1::real, ARRAY[128519])::tensor)$$) AS insert_too_wide;
+INSERT INTO fwide VALUES (array_fill(1::real, ARRAY[128518])::tensor), (array_fill(2::real, ARRAY[128518])::tensor);
+SELECT emb <#> array_fill(1::real, ARRAY[128518])::tensor AS widest
+FROM fwide ORDER BY emb <#> array_fill(1::real, ARRAY[128518])::tensor LIMIT 2;
+DROP TABLE fbig, fhuge, fbig64, fwide;
 
 -- float64 (dtype from the column's type modifier), and an index built empty
 CREATE TABLE f64 (id int, emb tensor(float64));
@@ -131,6 +195,20 @@ SELECT indisvalid FROM pg_index WHERE indexrelid = 'fcic_ip'::regclass;
 SELECT flat_same('fcic', '<#>', (SELECT emb::text FROM fcic WHERE id = 5), 20) AS concurrently_built;
 REINDEX INDEX fcic_ip;
 SELECT flat_same('fcic', '<#>', (SELECT emb::text FROM fcic WHERE id = 5), 20) AS reindexed;
+
+-- the operators' own values: an integer query converts exactly (as <#> and
+-- <=> convert it), a vector's <=> with itself is exactly 0 (clamped cosine)
+SELECT '[' || string_agg(((j * 7919) % 2001 - 1000)::text, ',') || ']' AS qint FROM generate_series(1, 64) j \gset
+SELECT flat_same('fi', '<#>', :'qint', 50) AS int_query_ip, flat_same('fi', '<=>', :'qint', 50) AS int_query_cosine;
+SELECT flat_same('fi', '<=>', (SELECT emb::text FROM fi WHERE id = 11), 5) AS cosine_self;
+SET enable_seqscan = off;
+SELECT id, emb <=> (SELECT emb FROM fi WHERE id = 11) AS d FROM fi
+ORDER BY emb <=> (SELECT emb FROM fi WHERE id = 11) LIMIT 1;
+SELECT err($$SELECT id FROM fi ORDER BY emb <#> ('[16777217' || repeat(',0', 63) || ']')::tensor LIMIT 1$$) AS int_query_inexact;
+SELECT err($$SELECT id FROM fi ORDER BY emb <=> ('[16777217' || repeat(',0', 63) || ']')::tensor LIMIT 1$$) AS int_query_inexact_cosine;
+RESET enable_seqscan;
+SELECT err($$SELECT id FROM fi ORDER BY emb <#> ('[16777217' || repeat(',0', 63) || ']')::tensor LIMIT 1$$) AS int_query_inexact_seqscan;
+SELECT id FROM fi ORDER BY emb <#> ('[16777216' || repeat(',0', 63) || ']')::tensor LIMIT 1;
 
 -- errors: the shapes or dtypes that do not match
 SELECT err($$INSERT INTO fi VALUES (9000, '[1.0,2,3]', 0)$$) AS wrong_dim;

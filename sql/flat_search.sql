@@ -60,14 +60,49 @@ INSERT INTO fs64 SELECT i, ARRAY[i, -i, i * 0.1]::float8[]::tensor FROM generate
 SELECT query, rank, distance FROM flat_search('fs64_ip', 'float64:[[0.5,1,2],[-1,0,0]]', 2);
 -- integer queries convert to the index's dtype
 SELECT query, rank, distance FROM flat_search('fs64_ip', '[[0,0,1]]', 2);
+SELECT query, rank, distance = (SELECT emb <#> '[0,0,1]'::tensor FROM fs64 WHERE fs64.ctid = s.ctid) AS same
+FROM flat_search('fs64_ip', '[[0,0,1]]', 2) s;
+SELECT err($$SELECT * FROM flat_search('fs64_ip', '[[0,0,9007199254740993]]', 2)$$) AS int_query_inexact;
+SELECT err($$SELECT * FROM flat_search('fs_ip', ('[[16777217' || repeat(',0', 63) || ']]')::tensor, 2)$$) AS int_query_inexact_f32;
+-- float64 distances are the operator's
+SELECT bool_and(s.distance = (fs64.emb <#> 'float64:[0.5,1,2]')) AS same_as_operator, count(*)
+FROM flat_search('fs64_ip', 'float64:[0.5,1,2]', 300) s JOIN fs64 ON fs64.ctid = s.ctid;
+
+-- many queries: the work goes in blocks of queries x rows (here 100000
+-- one-element queries, half +1, half -1, over 200 rows)
+CREATE TABLE fs1 AS SELECT i AS id, ARRAY[i::real]::tensor AS emb FROM generate_series(1, 200) i;
+CREATE INDEX fs1_ip ON fs1 USING flat (emb);
+SELECT distance, count(*), count(DISTINCT ctid) AS ctids
+FROM flat_search('fs1_ip', (SELECT ARRAY(SELECT ARRAY[(CASE WHEN g % 2 = 0 THEN 1 ELSE -1 END)::real]
+                                        FROM generate_series(1, 100000) g)::tensor), 1)
+GROUP BY distance ORDER BY distance;
+SELECT count(*) AS rows_q2, min(rank), max(rank) FROM flat_search('fs1_ip',
+    (SELECT ARRAY(SELECT ARRAY[(CASE WHEN g % 2 = 0 THEN 1 ELSE -1 END)::real] FROM generate_series(1, 5000) g)::tensor), 150);
 
 -- errors
 SELECT err($$SELECT * FROM flat_search('fsq', '[1.0,2]', 1)$$) AS not_an_index;
 CREATE INDEX fs_btree ON fs (id);
 SELECT err($$SELECT * FROM flat_search('fs_btree', '[1.0,2]', 1)$$) AS not_flat;
+SELECT err($$SELECT * FROM flat_search(0, '[1.0,2]', 1)$$) AS oid_zero;
+SELECT err($$SELECT * FROM flat_search(4000000000::oid::regclass, '[1.0,2]', 1)$$) AS no_such_oid;
+SELECT err($$SELECT * FROM flat_search('pg_class'::regclass::oid, '[1.0,2]', 1)$$) AS catalog_table;
+CREATE SEQUENCE fs_seq;
+SELECT err($$SELECT * FROM flat_search('fs_seq', '[1.0,2]', 1)$$) AS a_sequence;
+DROP SEQUENCE fs_seq;
+-- an invalid index (its CREATE INDEX CONCURRENTLY failed: mixed dimensions)
+CREATE TABLE fsbad (emb tensor);
+INSERT INTO fsbad VALUES ('[1.0,2]'), ('[1.0,2,3]');
+CREATE INDEX CONCURRENTLY fsbad_ip ON fsbad USING flat (emb);
+SELECT err($$SELECT * FROM flat_search('fsbad_ip', '[1.0,2]', 1)$$) AS invalid_index;
+DROP TABLE fsbad;
 SELECT err($$SELECT * FROM flat_search('fs_ip', (SELECT q FROM fsq WHERE qi = 1), 0)$$) AS k_zero;
 SELECT err($$SELECT * FROM flat_search('fs_ip', '[1.0,2]', 1)$$) AS query_dim;
 SELECT err($$SELECT * FROM flat_search('fs_ip', '[[[1.0]]]', 1)$$) AS query_rank;
+SELECT err($$SELECT * FROM flat_search('fs_ip', 'float32(0,64):[]', 1)$$) AS no_queries;
+SELECT err($$SELECT * FROM flat_search('fs_ip', 'float32(0,64):[]', 1000)$$) AS no_queries_k;
+SELECT err($$SELECT * FROM flat_search('fs_cos', 'float32(0,64):[]', 1)$$) AS no_queries_cos;
+-- the candidates of 30000 queries x 3001 rows would need 1.4 GB
+SELECT err($$SELECT * FROM flat_search('fs_ip', array_fill(0.5::real, ARRAY[30000, 64])::tensor, 3000)$$) AS too_many_candidates;
 SELECT err($$SELECT * FROM flat_search('fs_ip', (SELECT q::tensor(float64) FROM fsq WHERE qi = 1), 1)$$) AS query_dtype;
 -- k above the row count is no error: every live row comes back
 SELECT count(*) AS all_rows FROM flat_search('fs_ip', (SELECT q FROM fsq WHERE qi = 1), 2147483647);
@@ -76,7 +111,20 @@ GRANT USAGE ON SCHEMA public TO flat_search_reader;
 SET ROLE flat_search_reader;
 SELECT err('SELECT * FROM flat_search(''fs_ip'', ''[' || repeat('1.0,', 63) || '1.0]'', 1)') AS no_select_right;
 RESET ROLE;
-DROP TABLE fs, fsq, fs64;
+-- row-level security: the index cannot apply the policies, so it refuses
+GRANT SELECT ON fs TO flat_search_reader;
+ALTER TABLE fs ENABLE ROW LEVEL SECURITY;
+CREATE POLICY fs_some ON fs FOR SELECT USING (id < 100);
+SET ROLE flat_search_reader;
+SELECT count(*) AS visible_rows FROM fs;
+SELECT err('SELECT * FROM flat_search(''fs_ip'', ''[' || repeat('1.0,', 63) || '1.0]'', 1)') AS rls_enabled;
+RESET ROLE;
+-- the owner (policies not forced) still may
+SELECT count(*) AS owner_search FROM flat_search('fs_ip', (SELECT q FROM fsq WHERE qi = 1), 3);
+DROP POLICY fs_some ON fs;
+ALTER TABLE fs DISABLE ROW LEVEL SECURITY;
+REVOKE SELECT ON fs FROM flat_search_reader;
+DROP TABLE fs, fsq, fs64, fs1;
 DROP FUNCTION fs_same;
 REVOKE USAGE ON SCHEMA public FROM flat_search_reader;
 DROP ROLE flat_search_reader;

@@ -11,6 +11,7 @@
 #include "access/reloptions.h"
 #include "commands/progress.h"
 #include "commands/vacuum.h"
+#include "miscadmin.h"
 #include "optimizer/optimizer.h"
 #include "utils/builtins.h"
 #include "utils/float.h"
@@ -102,6 +103,72 @@ FlatCheckVector(Relation index, const FlatMeta *meta, int dtype, int ndim,
 						TensorDtypeName(dtype)),
 				 errhint("Convert the %s with a cast such as ::tensor(%s).",
 						 what, TensorDtypeName(meta->dtype))));
+}
+
+/*
+ * An integer query as the index's float dtype, as the ranking operators
+ * convert it: exactly, or 22003 when an element is beyond 2^24 (float32)
+ * or 2^53 (float64).  A float query comes back as it is.
+ */
+Tensor *
+FlatQueryToFloat(Tensor *q, int dtype, const char *name)
+{
+	int64		dims[TENSOR_MAX_NDIM];
+	int64		bad = -1;
+	Tensor	   *r;
+
+	if (dtx_dtype_is_float(q->dtype))
+		return q;
+	TensorDims64(q, dims);
+	r = InitTensor(dtype, q->ndim, dims);
+	if (dtx_int_to_float_exact(q->dtype, TensorData(q), dtype, TensorData(r),
+							   TensorNumel(q), &bad) != DTX_OK)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("%s cannot convert the %s value %lld to %s exactly",
+						name, TensorDtypeName(q->dtype),
+						(long long) (q->dtype == DTX_INT32 ? ((int32 *) TensorData(q))[bad] :
+									 ((int64 *) TensorData(q))[bad]),
+						TensorDtypeName(dtype)),
+				 errdetail("An integer operand is converted to the other operand's dtype, exactly only while |x| <= 2^%d.",
+						   dtype == DTX_FLOAT32 ? 24 : 53),
+				 errhint("Write the query with a decimal point or a float dtype, such as ::tensor(%s).",
+						 TensorDtypeName(dtype))));
+	return r;
+}
+
+/*
+ * dtx_topk_sorted with a cancel check every 4096 entries: the same heap
+ * sort (the worst to the end, the last into the root, sifted down), the
+ * sift done by dtx_topk_push replacing a root that ranks below everything
+ * (NaN with the largest id).  A scan's batch or a search's candidate list
+ * can hold millions of entries: a second or more of sorting.
+ */
+void
+FlatTopkSorted(DtxTopK *t)
+{
+	int64		n = t->n,
+				k = t->k;
+
+	while (t->n > 1)
+	{
+		int64		last = t->n - 1;
+		double		worst = t->score[0];
+		int64		worst_id = t->id[0];
+		double		s = t->score[last];
+		int64		id = t->id[last];
+
+		t->n = t->k = last;
+		t->score[0] = get_float8_nan();
+		t->id[0] = PG_INT64_MAX;
+		dtx_topk_push(t, s, id);
+		t->score[last] = worst;
+		t->id[last] = worst_id;
+		if ((last & 4095) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	t->n = n;
+	t->k = k;
 }
 
 static char *

@@ -11,9 +11,12 @@
  * vector), so 768 float32 take 1.007x and 128 float32 1.02x their raw bytes.
  *
  * Since recsize and FLAT_PAGE_DATA are multiples of 8, a header never
- * spans a page; only the vector can.  A reader of a spanning record holds
- * the share lock of its first page while it locks the second (always in
- * ascending block order, as writers do), so it never sees half a record.
+ * spans a page; only the vector can, over any number of pages (at most
+ * FLAT_MAX_SPAN_PAGES).  A writer locks every page of the record
+ * exclusively, in ascending block order, and writes all of them before it
+ * releases any.  A reader of a spanning record holds the share lock of its
+ * first page while it share-locks the following ones one at a time, in the
+ * same order, so it never sees half a record and holds at most two locks.
  *
  * Writers: aminsert holds the metapage exclusively (inserts are serial),
  * reuses a slot that VACUUM freed or appends one, and writes metapage and
@@ -33,6 +36,7 @@
 #include "storage/itemptr.h"
 #include "utils/relcache.h"
 
+#include "distance.h"
 #include "kern_simd.h"
 #include "kernels.h"
 
@@ -55,6 +59,14 @@ typedef struct FlatPageOpaque
 
 #define FLAT_PAGE_DATA_START	MAXALIGN(SizeOfPageHeaderData)
 #define FLAT_PAGE_DATA		(BLCKSZ - FLAT_PAGE_DATA_START - MAXALIGN(sizeof(FlatPageOpaque)))
+
+/*
+ * The most pages one record may touch.  A writer holds all of them (and the
+ * metapage) locked at once, so this stays well below MAX_SIMUL_LWLOCKS
+ * (200); 64 pages allow 128,518 float32 or 64,259 float64 elements.
+ */
+#define FLAT_MAX_SPAN_PAGES	64
+#define FLAT_MAX_RECSIZE	((FLAT_MAX_SPAN_PAGES - 1) * FLAT_PAGE_DATA)
 
 /* record flags */
 #define FLAT_DEAD			0x0001	/* removed by VACUUM; the slot may be reused */
@@ -123,6 +135,26 @@ FlatDataBlocks(uint32 recsize, uint64 nslots)
 	return (BlockNumber) ((bytes + FLAT_PAGE_DATA - 1) / FLAT_PAGE_DATA);
 }
 
+/* pages the record at data offset off of its first page touches */
+static inline int
+FlatRecordPages(uint32 recsize, uint32 off)
+{
+	return (int) (((uint64) off + recsize + FLAT_PAGE_DATA - 1) / FLAT_PAGE_DATA);
+}
+
+/*
+ * The part of a record (at data offset off of its first page) on its k-th
+ * page: *pageoff in that page's data area, *recoff in the record; returns
+ * its length.
+ */
+static inline uint32
+FlatRecordChunk(uint32 recsize, uint32 off, int k, uint32 *pageoff, uint32 *recoff)
+{
+	*recoff = k == 0 ? 0 : (FLAT_PAGE_DATA - off) + (uint32) (k - 1) * FLAT_PAGE_DATA;
+	*pageoff = k == 0 ? off : 0;
+	return Min(recsize - *recoff, FLAT_PAGE_DATA - *pageoff);
+}
+
 static inline char *
 FlatPageData(Page page)
 {
@@ -150,33 +182,28 @@ FlatTidFromKey(int64 key, ItemPointerData *tid)
 }
 
 /*
- * The distance the operator gives: tensor_negative_dot is -dtx_dot(a, b),
- * tensor_cosine_distance 1 - dtx_cosine(a, b) (src/tensor_ops.c), with the
- * column's value as a.  If those change, this must follow; the flat tests
- * compare the index's order and distances with the sequential scan's.
- * float32 <#> calls the loop dtx_dot itself runs (dot_as_double), skipping
- * its per-call set-up and prefetch of the query: same bits, 6% of a scan.
+ * The distance the operator gives, bit for bit: tensor_negative_dot and
+ * tensor_cosine_distance (src/tensor_distance.c) rank a row against their
+ * query with dtx_row_metric of the chosen loops (the float32 path through a
+ * widened query gives the same bits), -dot for <#> and 1 - the clamped
+ * cosine for <=>, with the column's value first.  simd is dtx_simd().
  */
 static inline double
-FlatDistance(FlatMetric metric, int dtype, const void *vec, const void *q, int64 dim)
+FlatDistance(const DtxSimd *simd, FlatMetric metric, int dtype, const void *vec,
+			 const void *q, int64 dim)
 {
-	double		r;
-
-	if (metric == FLAT_METRIC_IP && dtype == DTX_FLOAT32)
-		return -dtx_f32dot(vec, q, dim);
 	if (metric == FLAT_METRIC_IP)
-	{
-		(void) dtx_dot(dtype, vec, q, dim, &r);
-		return -r;
-	}
-	(void) dtx_cosine(dtype, vec, q, dim, &r);
-	return 1.0 - r;
+		return -dtx_row_metric(simd, DTX_METRIC_DOT, dtype, vec, q, dim);
+	return 1.0 - dtx_row_metric(simd, DTX_METRIC_COSINE, dtype, vec, q, dim);
 }
 
 /* flat.c */
 extern void FlatInitPage(Page page, uint16 kind);
 extern void FlatReadMeta(Relation index, FlatMeta *meta);
 extern FlatMetric FlatGetMetric(Relation index);
+extern void FlatTopkSorted(DtxTopK *t);
+struct Tensor;
+extern struct Tensor *FlatQueryToFloat(struct Tensor *q, int dtype, const char *name);
 extern void FlatCheckVector(Relation index, const FlatMeta *meta, int dtype, int ndim,
 							const int32 *dims, const char *what);
 
@@ -196,14 +223,13 @@ extern void flatendscan(IndexScanDesc scan);
 /*
  * flat_read.c: one pass over the record stream.  The callback gets each
  * live record with its vector (in place in the page, or copied when it
- * spans two pages), under the page's share lock; page_done, if set, runs
+ * spans pages), under the page's share lock; page_done, if set, runs
  * after each page with no lock held (for longer work), followed by
  * CHECK_FOR_INTERRUPTS.
  */
 typedef void (*FlatRecordCallback) (const FlatRecordHeader *hdr, const void *vec, void *arg);
 extern void FlatReadStream(Relation index, const FlatMeta *meta,
 						   FlatRecordCallback cb, void (*page_done) (void *arg), void *arg);
-extern void FlatCopyRecord(Page first, Page second, uint32 off, const char *rec, uint32 recsize);
 
 /* flat_vacuum.c */
 extern IndexBulkDeleteResult *flatbulkdelete(IndexVacuumInfo *info, IndexBulkDeleteResult *stats,

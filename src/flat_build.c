@@ -56,9 +56,17 @@ FlatAdoptVector(Relation index, FlatMeta *meta, const Tensor *t)
 					(errcode(ERRCODE_DATA_EXCEPTION),
 					 errmsg("flat index requires non-empty 1-D tensors, not shape %s",
 							TensorShapeString(t))));
-		/* a record must fit the 1 GB limit of the scan's copy buffers */
-		if ((Size) t->dims[0] * dtx_elem_size(dtype) > MaxAllocSize / 2)
-			TensorReportTooLarge();
+		/* a writer locks every page of a record at once: bound them */
+		if ((Size) t->dims[0] * dtx_elem_size(dtype) >
+			FLAT_MAX_RECSIZE - sizeof(FlatRecordHeader))
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("flat index cannot hold vectors of shape %s",
+							TensorShapeString(t)),
+					 errdetail("A flat index holds at most %d %s elements a vector.",
+							   (int) ((FLAT_MAX_RECSIZE - sizeof(FlatRecordHeader)) /
+									  dtx_elem_size(dtype)),
+							   TensorDtypeName(dtype))));
 		meta->dtype = dtype;
 		meta->dim = t->dims[0];
 		meta->recsize = FlatRecordSize(dtype, meta->dim);
@@ -94,18 +102,18 @@ FlatNewBuffer(Relation index, bool extension_lock)
 	return buf;
 }
 
-/*
- * Write a record's bytes at offset off of the first page's data area,
- * continuing at the start of the second page's when it does not fit.
- */
-void
-FlatCopyRecord(Page first, Page second, uint32 off, const char *rec, uint32 recsize)
+/* build: the data page after bs->cur, new and locked exclusively, as bs->cur */
+static void
+FlatBuildNextPage(FlatBuildState *bs)
 {
-	uint32		n1 = Min(recsize, FLAT_PAGE_DATA - off);
-
-	memcpy(FlatPageData(first) + off, rec, n1);
-	if (n1 < recsize)
-		memcpy(FlatPageData(second), rec + n1, recsize - n1);
+	if (BufferIsValid(bs->cur))
+	{
+		MarkBufferDirty(bs->cur);
+		UnlockReleaseBuffer(bs->cur);
+	}
+	bs->cur = FlatNewBuffer(bs->index, false);
+	bs->curblk = BufferGetBlockNumber(bs->cur);
+	FlatInitPage(BufferGetPage(bs->cur), FLAT_KIND_DATA);
 }
 
 /* build: append one record at slot meta.nslots, no WAL (logged at the end) */
@@ -114,36 +122,23 @@ FlatBuildAppend(FlatBuildState *bs)
 {
 	BlockNumber blk;
 	uint32		off;
-	Buffer		next = InvalidBuffer;
+	int			npages;
 
 	FlatSlotPosition(bs->meta.recsize, bs->meta.nslots, &blk, &off);
+	/* the previous record ended exactly at a page end */
 	if (blk != bs->curblk)
+		FlatBuildNextPage(bs);
+	Assert(bs->curblk == blk);
+	npages = FlatRecordPages(bs->meta.recsize, off);
+	for (int k = 0; k < npages; k++)
 	{
-		/* the previous record ended exactly at a page end */
-		if (BufferIsValid(bs->cur))
-		{
-			MarkBufferDirty(bs->cur);
-			UnlockReleaseBuffer(bs->cur);
-		}
-		bs->cur = FlatNewBuffer(bs->index, false);
-		bs->curblk = BufferGetBlockNumber(bs->cur);
-		Assert(bs->curblk == blk);
-		FlatInitPage(BufferGetPage(bs->cur), FLAT_KIND_DATA);
-	}
-	if (off + bs->meta.recsize > FLAT_PAGE_DATA)
-	{
-		next = FlatNewBuffer(bs->index, false);
-		FlatInitPage(BufferGetPage(next), FLAT_KIND_DATA);
-	}
-	FlatCopyRecord(BufferGetPage(bs->cur),
-				   BufferIsValid(next) ? BufferGetPage(next) : NULL,
-				   off, bs->rec, bs->meta.recsize);
-	if (BufferIsValid(next))
-	{
-		MarkBufferDirty(bs->cur);
-		UnlockReleaseBuffer(bs->cur);
-		bs->cur = next;
-		bs->curblk = BufferGetBlockNumber(next);
+		uint32		pageoff,
+					recoff,
+					n = FlatRecordChunk(bs->meta.recsize, off, k, &pageoff, &recoff);
+
+		if (k > 0)
+			FlatBuildNextPage(bs);
+		memcpy(FlatPageData(BufferGetPage(bs->cur)) + pageoff, bs->rec + recoff, n);
 	}
 	bs->meta.nslots++;
 }
@@ -311,6 +306,22 @@ FlatChooseSlot(Relation index, FlatMeta *meta)
 	return meta->nslots++;
 }
 
+/* register page k of a record with state and write its part of rec there */
+static void
+FlatWriteChunk(GenericXLogState *state, Buffer buf, const char *rec, uint32 recsize,
+			   uint32 off, int k)
+{
+	bool		fresh = PageIsNew(BufferGetPage(buf));
+	Page		page = GenericXLogRegisterBuffer(state, buf, fresh ? GENERIC_XLOG_FULL_IMAGE : 0);
+	uint32		pageoff,
+				recoff,
+				n = FlatRecordChunk(recsize, off, k, &pageoff, &recoff);
+
+	if (fresh)
+		FlatInitPage(page, FLAT_KIND_DATA);
+	memcpy(FlatPageData(page) + pageoff, rec + recoff, n);
+}
+
 bool
 flatinsert(Relation index, Datum *values, bool *isnull, ItemPointer heap_tid,
 		   Relation heap, IndexUniqueCheck checkUnique, bool indexUnchanged,
@@ -320,14 +331,14 @@ flatinsert(Relation index, Datum *values, bool *isnull, ItemPointer heap_tid,
 				old;
 	Tensor	   *t;
 	Buffer		metabuf,
-				buf[2] = {InvalidBuffer, InvalidBuffer};
+				buf[FLAT_MAX_SPAN_PAGES] = {InvalidBuffer};
 	GenericXLogState *state;
 	FlatMeta	meta;
 	uint64		slot;
 	BlockNumber blk;
 	uint32		off;
 	char	   *rec;
-	Page		pages[2] = {NULL, NULL};
+	int			npages;
 
 	if (isnull[0])
 		return false;
@@ -344,12 +355,13 @@ flatinsert(Relation index, Datum *values, bool *isnull, ItemPointer heap_tid,
 
 	slot = FlatChooseSlot(index, &meta);
 	FlatSlotPosition(meta.recsize, slot, &blk, &off);
-	for (int k = 0; k < 2; k++)
+	npages = FlatRecordPages(meta.recsize, off);
+	Assert(npages <= FLAT_MAX_SPAN_PAGES);
+	/* every page of the record, locked in ascending order */
+	for (int k = 0; k < npages; k++)
 	{
 		BlockNumber b = blk + k;
 
-		if (k == 1 && off + meta.recsize <= FLAT_PAGE_DATA)
-			break;
 		/* pages past the end are new: the stream never has holes */
 		if (b >= RelationGetNumberOfBlocks(index))
 			buf[k] = FlatNewBuffer(index, true);
@@ -361,20 +373,27 @@ flatinsert(Relation index, Datum *values, bool *isnull, ItemPointer heap_tid,
 		Assert(BufferGetBlockNumber(buf[k]) == b);
 	}
 
-	state = GenericXLogStart(index);
-	for (int k = 0; k < 2 && BufferIsValid(buf[k]); k++)
+	/*
+	 * Generic WAL takes MAX_GENERIC_XLOG_PAGES buffers a record: the pages
+	 * after the first go first, in groups, and the first page (with the
+	 * header) last, with the metapage.  Until that last record the slot is
+	 * dead or past nslots, so a crash in between leaves no half record
+	 * visible.  All pages stay locked until the last, so readers see the
+	 * record whole.
+	 */
+	for (int g = 1; g < npages; g += MAX_GENERIC_XLOG_PAGES)
 	{
-		bool		fresh = PageIsNew(BufferGetPage(buf[k]));
-
-		pages[k] = GenericXLogRegisterBuffer(state, buf[k], fresh ? GENERIC_XLOG_FULL_IMAGE : 0);
-		if (fresh)
-			FlatInitPage(pages[k], FLAT_KIND_DATA);
+		state = GenericXLogStart(index);
+		for (int k = g; k < Min(g + MAX_GENERIC_XLOG_PAGES, npages); k++)
+			FlatWriteChunk(state, buf[k], rec, meta.recsize, off, k);
+		GenericXLogFinish(state);
 	}
-	FlatCopyRecord(pages[0], pages[1], off, rec, meta.recsize);
+	state = GenericXLogStart(index);
+	FlatWriteChunk(state, buf[0], rec, meta.recsize, off, 0);
 	FlatPutMeta(GenericXLogRegisterBuffer(state, metabuf, 0), &meta, false);
 	GenericXLogFinish(state);
 
-	for (int k = 0; k < 2 && BufferIsValid(buf[k]); k++)
+	for (int k = 0; k < npages; k++)
 		UnlockReleaseBuffer(buf[k]);
 	UnlockReleaseBuffer(metabuf);
 	MemoryContextSwitchTo(old);

@@ -38,6 +38,36 @@ FlatPinBlock(Relation index, BlockNumber b, const Buffer *recent)
 	return ReadBuffer(index, b);
 }
 
+/*
+ * Copy the record at off of block b (buf, share-locked by the caller) that
+ * runs on into the following pages: lock them one at a time in ascending
+ * order while buf stays locked (a writer locks all of a record's pages,
+ * first one first, so it is not halfway through this one).  next is block
+ * b + 1, already pinned.
+ */
+static void
+FlatCopySpan(Relation index, Buffer buf, Buffer next, BlockNumber b, uint32 off,
+			 uint32 recsize, char *span)
+{
+	int			npages = FlatRecordPages(recsize, off);
+
+	for (int k = 0; k < npages; k++)
+	{
+		uint32		pageoff,
+					recoff,
+					n = FlatRecordChunk(recsize, off, k, &pageoff, &recoff);
+		Buffer		kb = k == 0 ? buf : k == 1 ? next : ReadBuffer(index, b + k);
+
+		if (k > 0)
+			LockBuffer(kb, BUFFER_LOCK_SHARE);
+		memcpy(span + recoff, FlatPageData(BufferGetPage(kb)) + pageoff, n);
+		if (k > 1)
+			UnlockReleaseBuffer(kb);
+		else if (k == 1)
+			LockBuffer(kb, BUFFER_LOCK_UNLOCK);
+	}
+}
+
 void
 FlatReadStream(Relation index, const FlatMeta *meta, FlatRecordCallback cb,
 			   void (*page_done) (void *arg), void *arg)
@@ -54,7 +84,6 @@ FlatReadStream(Relation index, const FlatMeta *meta, FlatRecordCallback cb,
 
 	if (nblocks == 0)
 		return;
-	dtx_simd_init();			/* FlatDistance calls dtx_f32dot directly */
 	span = palloc(recsize);
 	for (BlockNumber b = 1; b <= nblocks; b++)
 	{
@@ -82,7 +111,6 @@ FlatReadStream(Relation index, const FlatMeta *meta, FlatRecordCallback cb,
 		{
 			uint32		off = (uint32) (s * recsize - pagestart);
 			const FlatRecordHeader *hdr = (const FlatRecordHeader *) (data + off);
-			uint32		n1;
 
 			if (hdr->flags & FLAT_DEAD)
 				continue;
@@ -91,12 +119,7 @@ FlatReadStream(Relation index, const FlatMeta *meta, FlatRecordCallback cb,
 				cb(hdr, data + off + sizeof(FlatRecordHeader), arg);
 				continue;
 			}
-			/* the vector runs on into the next page: lock it too, in order */
-			n1 = FLAT_PAGE_DATA - off;
-			memcpy(span, data + off, n1);
-			LockBuffer(next, BUFFER_LOCK_SHARE);
-			memcpy(span + n1, FlatPageData(BufferGetPage(next)), recsize - n1);
-			LockBuffer(next, BUFFER_LOCK_UNLOCK);
+			FlatCopySpan(index, buf, next, b, off, recsize, span);
 			cb((const FlatRecordHeader *) span, span + sizeof(FlatRecordHeader), arg);
 		}
 		UnlockReleaseBuffer(buf);

@@ -34,6 +34,7 @@ typedef struct FlatScanOpaque
 	MemoryContext ctx;			/* query and heaps; reset by rescan */
 	FlatMeta	meta;
 	FlatMetric	metric;
+	const DtxSimd *simd;		/* the loops the operators run */
 	bool		started;
 	bool		query_null;		/* ORDER BY emb <op> NULL: every distance NULL */
 	const void *query;			/* meta.dim elements of meta.dtype */
@@ -66,7 +67,7 @@ FlatScanRecord(const FlatRecordHeader *hdr, const void *vec, void *arg)
 	int64		id = FlatTidKey(&hdr->tid);
 	/* the heap keeps the largest scores: score = -distance */
 	double		score = so->query_null ? 0.0 :
-		-FlatDistance(so->metric, so->meta.dtype, vec, so->query, so->meta.dim);
+		-FlatDistance(so->simd, so->metric, so->meta.dtype, vec, so->query, so->meta.dim);
 
 	if (so->have_last && !FlatRanksAfter(score, id, so->last_score, so->last_id))
 		return;
@@ -94,7 +95,7 @@ FlatScanPass(IndexScanDesc scan)
 	MemoryContextSwitchTo(old);
 
 	FlatReadStream(scan->indexRelation, &so->meta, FlatScanRecord, NULL, so);
-	dtx_topk_sorted(&so->heap);
+	FlatTopkSorted(&so->heap);
 	so->pos = 0;
 	so->exhausted = so->heap.n < so->batch;
 }
@@ -107,6 +108,8 @@ flatbeginscan(Relation index, int nkeys, int norderbys)
 
 	so->ctx = AllocSetContextCreate(CurrentMemoryContext, "flat scan", ALLOCSET_DEFAULT_SIZES);
 	so->metric = FlatGetMetric(index);
+	dtx_simd_init();
+	so->simd = dtx_simd();
 	scan->opaque = so;
 	scan->xs_orderbyvals = palloc0(sizeof(Datum) * Max(norderbys, 1));
 	scan->xs_orderbynulls = palloc(sizeof(bool) * Max(norderbys, 1));
@@ -149,8 +152,7 @@ FlatScanStart(IndexScanDesc scan)
 		old = MemoryContextSwitchTo(so->ctx);
 		q = DatumGetTensorP(scan->orderByData[0].sk_argument);
 		/* integer literals convert to the index's dtype, as the operators do */
-		if (!dtx_dtype_is_float(q->dtype))
-			q = TensorConvert(q, so->meta.dtype);
+		q = FlatQueryToFloat(q, so->meta.dtype, so->metric == FLAT_METRIC_IP ? "<#>" : "<=>");
 		FlatCheckVector(scan->indexRelation, &so->meta, q->dtype, q->ndim, q->dims, "query");
 		so->query = TensorData(q);
 		MemoryContextSwitchTo(old);

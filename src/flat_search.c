@@ -2,12 +2,15 @@
  * flat_search.c: flat_search(index, queries, k), many queries in one pass
  * over a flat index.
  *
- * The records are copied a block at a time into one contiguous matrix and
- * scored against all Q queries by dtx_topk_scan_f32: one sgemm per block
- * that only filters, then the exact double-accumulating dot of <#> for the
- * rows that may enter a query's top k (src/core/kern_rank.c).  With fewer
- * than DTX_TOPK_SGEMM_MIN_QUERIES queries, or a <=> or float64 index,
- * every row is scored in place with the operator's own kernel.
+ * The records are copied out of the pages a block at a time (no buffer
+ * lock held while they are scored) and scored against the queries in calls
+ * that dtx_topk_blocks sizes: at most ~2^25 multiply-adds and 2^20 scratch
+ * scores each, with a cancel check between calls, however many queries
+ * come.  For float32 <#> with DTX_TOPK_SGEMM_MIN_QUERIES queries or more a
+ * call is dtx_topk_scan_f32: one sgemm that only filters, then the exact
+ * double-accumulating dot of <#> for the rows that may enter a query's top
+ * k (src/core/kern_rank.c); otherwise every pair is scored with the
+ * operator's own kernel.
  *
  * The index holds dead rows until VACUUM, so each query keeps more than k
  * candidates; after the pass each candidate is looked up in the heap under
@@ -18,9 +21,12 @@
  */
 #include "postgres.h"
 
+#include "common/int.h"
+
 #include "access/relation.h"
 #include "access/table.h"
 #include "access/tableam.h"
+#include "catalog/index.h"
 #include "catalog/pg_type.h"
 #include "executor/tuptable.h"
 #include "funcapi.h"
@@ -30,6 +36,7 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
+#include "utils/rls.h"
 #include "utils/snapmgr.h"
 
 #include "flat.h"
@@ -37,42 +44,64 @@
 
 PG_FUNCTION_INFO_V1(flat_search);
 
-/*
- * Rows per matrix product: about 1 MB (340 rows of 768 float32).  100
- * queries over 50K x 768, median CPU ms on the 2-core Zen 3 (AVX2) test
- * machine: 288 kB blocks 302-327, 1 MB 261-276, 3 MB 342.  Smaller blocks
- * repack the queries too often, larger ones leave L2.
- */
-#define FLAT_BLOCK_BYTES	(1024 * 1024)
-
 typedef struct FlatSearch
 {
 	FlatMeta	meta;
 	FlatMetric	metric;
+	const DtxSimd *simd;		/* the loops the operators run */
 	const char *queries;		/* nq x dim, index dtype */
 	int64		nq;
 	int64		keep;			/* candidates kept per query */
 	DtxTopK    *heaps;
 	bool		sgemm;			/* float32 <#>: dtx_topk_scan_f32 */
-	/* the block being filled (sgemm path) */
-	float	   *rows;
+	/* the block of rows being filled, scored when a page ends with cap rows */
+	char	   *rows;			/* (cap + rows a page holds) x dim */
 	int64	   *ids;
 	int64		nrows;
-	int64		cap;			/* flush when nrows reaches this */
-	float	   *scratch;		/* nq x (cap + rows a page holds) */
+	int64		cap;			/* rows per kernel call (dtx_topk_blocks) */
+	int64		qblock;			/* queries per kernel call */
+	float	   *scratch;		/* qblock x cap (sgemm path) */
 } FlatSearch;
 
+/*
+ * Score the rows of the block against every query, in calls of at most
+ * cap rows x qblock queries (about 2^25 multiply-adds, a few ms), with a
+ * cancel check after each.  No buffer lock is held here: the records were
+ * copied out of the pages.
+ */
 static void
 FlatSearchFlush(FlatSearch *fs)
 {
-	DtxStatus	st;
+	Size		vbytes = (Size) fs->meta.dim * dtx_elem_size(fs->meta.dtype);
 
-	if (fs->nrows == 0)
-		return;
-	st = dtx_topk_scan_f32(fs->rows, fs->nrows, fs->ids, 0, (const float *) fs->queries,
-						   fs->nq, fs->meta.dim, fs->scratch, fs->heaps);
-	if (st != DTX_OK)
-		elog(ERROR, "dotext: flat_search kernel failed with status %d", (int) st);
+	for (int64 r0 = 0; r0 < fs->nrows; r0 += fs->cap)
+	{
+		int64		nr = Min(fs->cap, fs->nrows - r0);
+		const char *rows = fs->rows + r0 * vbytes;
+
+		for (int64 q0 = 0; q0 < fs->nq; q0 += fs->qblock)
+		{
+			int64		nq = Min(fs->qblock, fs->nq - q0);
+
+			if (fs->sgemm)
+			{
+				DtxStatus	st = dtx_topk_scan_f32((const float *) rows, nr, fs->ids + r0, 0,
+												   (const float *) (fs->queries + q0 * vbytes),
+												   nq, fs->meta.dim, fs->scratch, fs->heaps + q0);
+
+				if (st != DTX_OK)
+					elog(ERROR, "dotext: flat_search kernel failed with status %d", (int) st);
+			}
+			else
+				for (int64 r = 0; r < nr; r++)
+					for (int64 q = q0; q < q0 + nq; q++)
+						dtx_topk_push(&fs->heaps[q],
+									  -FlatDistance(fs->simd, fs->metric, fs->meta.dtype, rows + r * vbytes,
+													fs->queries + q * vbytes, fs->meta.dim),
+									  fs->ids[r0 + r]);
+			CHECK_FOR_INTERRUPTS();
+		}
+	}
 	fs->nrows = 0;
 }
 
@@ -81,28 +110,19 @@ FlatSearchPageDone(void *arg)
 {
 	FlatSearch *fs = (FlatSearch *) arg;
 
-	if (fs->sgemm && fs->nrows >= fs->cap)
+	if (fs->nrows >= fs->cap)
 		FlatSearchFlush(fs);
 }
 
+/* under the page's share lock: only copy the record into the block */
 static void
 FlatSearchRecord(const FlatRecordHeader *hdr, const void *vec, void *arg)
 {
 	FlatSearch *fs = (FlatSearch *) arg;
-	int64		id = FlatTidKey(&hdr->tid);
 	Size		vbytes = (Size) fs->meta.dim * dtx_elem_size(fs->meta.dtype);
 
-	if (fs->sgemm)
-	{
-		memcpy(fs->rows + fs->nrows * fs->meta.dim, vec, vbytes);
-		fs->ids[fs->nrows++] = id;
-		return;
-	}
-	for (int64 q = 0; q < fs->nq; q++)
-		dtx_topk_push(&fs->heaps[q],
-					  -FlatDistance(fs->metric, fs->meta.dtype, vec, fs->queries + q * vbytes,
-									fs->meta.dim),
-					  id);
+	memcpy(fs->rows + fs->nrows * vbytes, vec, vbytes);
+	fs->ids[fs->nrows++] = FlatTidKey(&hdr->tid);
 }
 
 /* one pass keeping fs->keep candidates per query, each list best first */
@@ -122,10 +142,13 @@ FlatSearchPass(Relation index, FlatSearch *fs)
 	}
 	fs->nrows = 0;
 	FlatReadStream(index, &fs->meta, FlatSearchRecord, FlatSearchPageDone, fs);
-	if (fs->sgemm)
-		FlatSearchFlush(fs);
+	FlatSearchFlush(fs);
 	for (int64 q = 0; q < fs->nq; q++)
-		dtx_topk_sorted(&fs->heaps[q]);
+	{
+		FlatTopkSorted(&fs->heaps[q]);
+		if ((q & 1023) == 1023)
+			CHECK_FOR_INTERRUPTS();
+	}
 }
 
 /* the queries as nq x dim of the index's dtype (integers convert) */
@@ -134,34 +157,116 @@ FlatSearchQueries(Relation index, const FlatMeta *meta, Tensor *q, int64 *nq)
 {
 	int32		last;
 
-	if (!dtx_dtype_is_float(q->dtype))
-		q = TensorConvert(q, meta->dtype);
+	q = FlatQueryToFloat(q, meta->dtype, "flat_search");
 	if (q->ndim != 1 && q->ndim != 2)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
 				 errmsg("flat_search requires queries of shape (D) or (Q,D), not %s",
 						TensorShapeString(q))));
 	last = q->dims[q->ndim - 1];
-	FlatCheckVector(index, meta, q->dtype, 1, &last, "query");
 	*nq = q->ndim == 2 ? q->dims[0] : 1;
+	/* no query: nothing to rank (and blocks sized by nq would divide by 0) */
+	if (*nq < 1 || last < 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("flat_search queries of shape %s hold no vector",
+						TensorShapeString(q))));
+	FlatCheckVector(index, meta, q->dtype, 1, &last, "query");
 	return q;
 }
 
+/*
+ * What a pass allocates per query: its DtxTopK, keep candidates (score and
+ * id) and its count of rows found.  All of it stays under MaxAllocSize.
+ */
+#define FLAT_SEARCH_PER_QUERY	(sizeof(DtxTopK) + sizeof(int64))
+#define FLAT_SEARCH_PER_CANDIDATE	(sizeof(double) + sizeof(int64))
+
+/* the most candidates per query that fit */
+static int64
+FlatSearchMaxKeep(int64 nq)
+{
+	return (int64) ((MaxAllocSize / nq - FLAT_SEARCH_PER_QUERY) / FLAT_SEARCH_PER_CANDIDATE);
+}
+
+static void
+FlatSearchCheckMemory(const Tensor *qt, int32 k, int64 nq, int64 keep)
+{
+	uint64		perq,
+				total;
+
+	if (pg_mul_u64_overflow((uint64) keep, FLAT_SEARCH_PER_CANDIDATE, &perq) ||
+		pg_add_u64_overflow(perq, FLAT_SEARCH_PER_QUERY, &perq) ||
+		pg_mul_u64_overflow(perq, (uint64) nq, &total) ||
+		total > MaxAllocSize)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("flat_search cannot keep %d rows for each of the queries of shape %s",
+						k, TensorShapeString(qt)),
+				 errdetail("Candidates for every query must fit in %zu bytes.", MaxAllocSize),
+				 errhint("Use a smaller k or fewer queries per call.")));
+}
+
+/*
+ * Open the index and its table: find the table without a lock, check the
+ * caller may read it (and that no row-level policy applies), then lock the
+ * table before the index, as queries and amcheck do, and check that the
+ * index still belongs to it.
+ */
 static Relation
 FlatSearchOpen(Oid indexoid, Relation *heap)
 {
-	Relation	index = index_open(indexoid, AccessShareLock);
-	Oid			heapoid = index->rd_index->indrelid;
+	Oid			heapoid;
+	Relation	index;
 	AclResult	acl;
 
+	if (!OidIsValid(indexoid))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("flat_search requires an index, not OID 0")));
+	heapoid = IndexGetRelation(indexoid, true);
+	if (!OidIsValid(heapoid))
+	{
+		char	   *name = get_rel_name(indexoid);
+
+		if (name == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_OBJECT),
+					 errmsg("index with OID %u does not exist", indexoid)));
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("\"%s\" is not a flat index", name)));
+	}
+	acl = pg_class_aclcheck(heapoid, GetUserId(), ACL_SELECT);
+	if (acl != ACLCHECK_OK)
+		aclcheck_error(acl, OBJECT_TABLE, get_rel_name(heapoid));
+	/* the index holds every row: it cannot apply the table's policies */
+	if (check_enable_rls(heapoid, InvalidOid, false) == RLS_ENABLED)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("flat_search cannot search \"%s\": row-level security is enabled for its table \"%s\"",
+						get_rel_name(indexoid), get_rel_name(heapoid)),
+				 errhint("Use ORDER BY emb <#> q LIMIT k, which applies the policies.")));
+
+	*heap = table_open(heapoid, AccessShareLock);
+	index = index_open(indexoid, AccessShareLock);
+	/* dropped and its OID reused between the look-up and the locks */
+	if (IndexGetRelation(indexoid, false) != heapoid)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("index \"%s\" changed while flat_search opened it",
+						RelationGetRelationName(index))));
 	if (index->rd_indam == NULL || index->rd_indam->ambuild != flatbuild)
 		ereport(ERROR,
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
 				 errmsg("\"%s\" is not a flat index", RelationGetRelationName(index))));
-	acl = pg_class_aclcheck(heapoid, GetUserId(), ACL_SELECT);
-	if (acl != ACLCHECK_OK)
-		aclcheck_error(acl, OBJECT_TABLE, get_rel_name(heapoid));
-	*heap = table_open(heapoid, AccessShareLock);
+	/* a failed CREATE INDEX CONCURRENTLY may lack rows */
+	if (!index->rd_index->indisvalid)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("flat_search cannot use invalid index \"%s\"",
+						RelationGetRelationName(index)),
+				 errhint("REINDEX it or drop it and create it again.")));
 	return index;
 }
 
@@ -190,6 +295,8 @@ flat_search(PG_FUNCTION_ARGS)
 	index = FlatSearchOpen(indexoid, &heap);
 	FlatReadMeta(index, &fs.meta);
 	fs.metric = FlatGetMetric(index);
+	dtx_simd_init();
+	fs.simd = dtx_simd();
 	if (fs.meta.recsize == 0)
 		goto done;				/* nothing indexed yet */
 	qt = FlatSearchQueries(index, &fs.meta, qt, &fs.nq);
@@ -197,24 +304,20 @@ flat_search(PG_FUNCTION_ARGS)
 	/* below a few queries sgemm does not pay, and rows are scored in place */
 	fs.sgemm = fs.metric == FLAT_METRIC_IP && fs.meta.dtype == DTX_FLOAT32 &&
 		fs.nq >= DTX_TOPK_SGEMM_MIN_QUERIES;
-	if (fs.sgemm)
-	{
-		int64		perpage = FLAT_PAGE_DATA / fs.meta.recsize + 2;
-		Size		rowbytes = (Size) fs.meta.dim * sizeof(float);
-
-		fs.cap = Max(FLAT_BLOCK_BYTES / rowbytes, 1);
-		fs.rows = palloc_extended(mul_size(fs.cap + perpage, rowbytes), MCXT_ALLOC_HUGE);
-		fs.ids = palloc(mul_size(fs.cap + perpage, sizeof(int64)));
-		fs.scratch = palloc_extended(mul_size(mul_size(fs.nq, fs.cap + perpage), sizeof(float)),
-									 MCXT_ALLOC_HUGE);
-	}
 	/* a few more than k: the dead rows VACUUM has not removed yet */
 	fs.keep = Min((int64) k + 16 + k / 2, (int64) fs.meta.nslots + 1);
-	if (fs.keep > (int64) (MaxAllocSize / sizeof(double)) / fs.nq)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("flat_search cannot keep %d rows for each of %lld queries", k, (long long) fs.nq),
-				 errhint("Use a smaller k or fewer queries per call.")));
+	FlatSearchCheckMemory(qt, k, fs.nq, fs.keep);
+	dtx_topk_blocks(fs.nq, fs.meta.dim, &fs.cap, &fs.qblock);
+	{
+		/* both factors are bounded: cap x dim <= 2^20, a page < 8 kB / 8 rows */
+		int64		perpage = FLAT_PAGE_DATA / fs.meta.recsize + 2;
+		Size		vbytes = (Size) fs.meta.dim * dtx_elem_size(fs.meta.dtype);
+
+		fs.rows = palloc(mul_size(fs.cap + perpage, vbytes));
+		fs.ids = palloc(mul_size(fs.cap + perpage, sizeof(int64)));
+		if (fs.sgemm)
+			fs.scratch = palloc(mul_size(mul_size(fs.qblock, fs.cap), sizeof(float)));
+	}
 	found = palloc0(mul_size(fs.nq, sizeof(int64)));
 	fetch = table_index_fetch_begin(heap);
 	slot = table_slot_create(heap, NULL);
@@ -262,8 +365,25 @@ flat_search(PG_FUNCTION_ARGS)
 			break;
 		/* start over with more candidates: the rows put so far come again */
 		tuplestore_clear(rsinfo->setResult);
-		fs.keep = Min(Min(fs.keep * 4, (int64) fs.meta.nslots + 1),
-					  (int64) (MaxAllocSize / sizeof(double)) / fs.nq);
+		{
+			int64		more = Min(Min(fs.keep * 4, (int64) fs.meta.nslots + 1),
+								   FlatSearchMaxKeep(fs.nq));
+
+			/*
+			 * At the memory bound the list cannot grow: another pass would
+			 * find the same rows, forever.  Fewer than k rows would be a
+			 * wrong answer, so say why instead.
+			 */
+			if (more <= fs.keep)
+				ereport(ERROR,
+						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+						 errmsg("flat_search cannot keep enough candidates for %d visible rows for each of the queries of shape %s",
+								k, TensorShapeString(qt)),
+						 errdetail("Fewer than %d of the best %lld rows of a query are visible to this snapshot, and more candidates for every query would not fit in %zu bytes.",
+								   k, (long long) fs.keep, MaxAllocSize),
+						 errhint("VACUUM the table, or use a smaller k or fewer queries per call.")));
+			fs.keep = more;
+		}
 	}
 	ExecDropSingleTupleTableSlot(slot);
 	table_index_fetch_end(fetch);

@@ -12,32 +12,52 @@
 
 #include "access/generic_xlog.h"
 #include "commands/vacuum.h"
+#include "miscadmin.h"
 #include "storage/bufmgr.h"
 
 #include "flat.h"
 
+/* dead slots trimmed per metapage lock: a few ms, then a cancel check */
+#define FLAT_TRIM_BATCH		1024
+
+/*
+ * Add removed dead slots (the lowest one lowest) to the metapage's count
+ * and, with trim, drop the dead slots at the end of the stream.  Inserts
+ * wait on the metapage, so the end cannot move while it is locked; the
+ * trim releases it every FLAT_TRIM_BATCH slots (each round its own WAL
+ * record, each leaving a consistent metapage) to check for cancel.
+ */
 static void
 FlatUpdateMeta(Relation index, int64 removed, uint64 lowest, bool trim)
 {
-	Buffer		buf = ReadBuffer(index, FLAT_METAPAGE_BLKNO);
-	GenericXLogState *state;
-	FlatMeta   *m;
+	bool		more = true;
 
-	LockBuffer(buf, BUFFER_LOCK_EXCLUSIVE);
-	state = GenericXLogStart(index);
-	m = FlatPageGetMeta(GenericXLogRegisterBuffer(state, buf, 0));
-	m->nfree += removed;
-	m->freehint = Min(m->freehint, lowest);
-	if (trim && m->recsize > 0)
+	while (more)
 	{
-		/* inserts wait on the metapage, so the end cannot move meanwhile */
-		while (m->nslots > 0)
+		Buffer		buf = ReadBuffer(index, FLAT_METAPAGE_BLKNO);
+		GenericXLogState *state;
+		FlatMeta   *m;
+		int			done = 0;
+
+		more = false;
+		LockBuffer(buf, BUFFER_LOCK_EXCLUSIVE);
+		state = GenericXLogStart(index);
+		m = FlatPageGetMeta(GenericXLogRegisterBuffer(state, buf, 0));
+		m->nfree += removed;
+		m->freehint = Min(m->freehint, lowest);
+		removed = 0;
+		while (trim && m->recsize > 0 && m->nslots > 0)
 		{
 			BlockNumber blk;
 			uint32		off;
 			Buffer		dbuf;
 			bool		dead;
 
+			if (done++ == FLAT_TRIM_BATCH)
+			{
+				more = true;
+				break;
+			}
 			FlatSlotPosition(m->recsize, m->nslots - 1, &blk, &off);
 			dbuf = ReadBuffer(index, blk);
 			LockBuffer(dbuf, BUFFER_LOCK_SHARE);
@@ -49,12 +69,16 @@ FlatUpdateMeta(Relation index, int64 removed, uint64 lowest, bool trim)
 			if (m->nfree > 0)
 				m->nfree--;
 		}
-		m->freehint = Min(m->freehint, m->nslots);
-		if (m->nslots == 0)
-			m->nfree = 0;
+		if (trim)
+		{
+			m->freehint = Min(m->freehint, m->nslots);
+			if (m->nslots == 0)
+				m->nfree = 0;
+		}
+		GenericXLogFinish(state);
+		UnlockReleaseBuffer(buf);
+		CHECK_FOR_INTERRUPTS();
 	}
-	GenericXLogFinish(state);
-	UnlockReleaseBuffer(buf);
 }
 
 IndexBulkDeleteResult *

@@ -4,19 +4,22 @@
 # must give exactly the sequential scan's answer, find every live row, and
 # keep working.  Runs its own throwaway cluster (the shared one must not
 # die), so it needs only test/pgcluster.sh and an installed dotext.
+# FLAT_CRASH_DIM sets the vectors' length (default 200; 9000 makes every
+# record span 5-6 pages, written as several generic WAL records).
 set -uo pipefail
+DIM=${FLAT_CRASH_DIM:-200}
 cd "$(dirname "$0")/../.."
 n=0
 ok() { n=$((n + 1)); if [ "$2" = 1 ]; then echo "ok $n - $1"; else echo "not ok $n - $1"; fi; }
 unset PGPORT PGDATA PGHOST
 . test/pgcluster.sh
 pg_start || { echo "not ok 1 - cluster start"; exit 1; }
-P() { psql -qX -v ON_ERROR_STOP=1 "$@"; }
+P() { psql -qX -v ON_ERROR_STOP=1 -v dim="$DIM" "$@"; }
 
 P <<'SQL'
 CREATE EXTENSION dotext;
 CREATE TABLE c (id serial, emb tensor(float32), note text);
-INSERT INTO c (emb) SELECT ARRAY(SELECT sin(i * 0.37 + j * 1.3)::real FROM generate_series(1, 200) j)::tensor
+INSERT INTO c (emb) SELECT ARRAY(SELECT sin(i * 0.37 + j * 1.3)::real FROM generate_series(1, :dim) j)::tensor
 FROM generate_series(1, 2000) i;
 CREATE INDEX c_ip ON c USING flat (emb);
 CREATE INDEX c_cos ON c USING flat (emb tensor_cosine_ops);
@@ -38,13 +41,13 @@ SQL
 pids=()
 for w in 1 2; do
 	( for i in $(seq 1 100000); do
-		echo "INSERT INTO c (emb) SELECT ARRAY(SELECT cos($w * $i * 0.01 + j)::real FROM generate_series(1, 200) j)::tensor;"
+		echo "INSERT INTO c (emb) SELECT ARRAY(SELECT cos($w * $i * 0.01 + j)::real FROM generate_series(1, $DIM) j)::tensor;"
 	done ) | psql -qX >/dev/null 2>&1 &
 	pids+=($!)
 done
 ( for i in $(seq 1 100000); do
 	echo "DELETE FROM c WHERE id = $((i * 3));"
-	echo "UPDATE c SET emb = ARRAY(SELECT sin(id + j)::real FROM generate_series(1, 200) j)::tensor WHERE id = $((i * 7 + 1));"
+	echo "UPDATE c SET emb = ARRAY(SELECT sin(id + j)::real FROM generate_series(1, $DIM) j)::tensor WHERE id = $((i * 7 + 1));"
 	[ $((i % 20)) = 0 ] && echo "VACUUM c;"
 done ) | psql -qX >/dev/null 2>&1 &
 pids+=($!)
@@ -68,8 +71,8 @@ grep -q "database system was interrupted\|was not properly shut down" "$PG_TMP/s
 
 check() { # $1: label
 	local q1 q2
-	q1="ARRAY(SELECT cos(j * 0.7)::real FROM generate_series(1, 200) j)::tensor"
-	q2="ARRAY(SELECT sin(j * 0.3)::real FROM generate_series(1, 200) j)::tensor"
+	q1="ARRAY(SELECT cos(j * 0.7)::real FROM generate_series(1, $DIM) j)::tensor"
+	q2="ARRAY(SELECT sin(j * 0.3)::real FROM generate_series(1, $DIM) j)::tensor"
 	ok "$1: <#> top 10 equals the sequential scan's" "$(psql -XAtc "SELECT same('<#>', $q1, 10)" | grep -c t)"
 	ok "$1: <#> top 300 equals the sequential scan's" "$(psql -XAtc "SELECT same('<#>', $q2, 300)" | grep -c t)"
 	ok "$1: <=> top 50 equals the sequential scan's" "$(psql -XAtc "SELECT same('<=>', $q1, 50)" | grep -c t)"
@@ -84,7 +87,7 @@ echo "# $after rows after recovery"
 P <<'SQL'
 DELETE FROM c WHERE id % 3 = 0;
 VACUUM c;
-INSERT INTO c (emb) SELECT ARRAY(SELECT sin(i * 0.9 + j)::real FROM generate_series(1, 200) j)::tensor
+INSERT INTO c (emb) SELECT ARRAY(SELECT sin(i * 0.9 + j)::real FROM generate_series(1, :dim) j)::tensor
 FROM generate_series(1, 500) i;
 SQL
 check "after more writes and VACUUM"
