@@ -293,13 +293,15 @@ LONG = [
     ("tensor to double precision[] of 4 MB, repeated", "SELECT cardinality(tensor_to_float8(f32)) FROM big, generate_series(1, 100)"),
     ("double precision[] of 4 MB to tensor, repeated", "SELECT numel(tensor_to_float8(f32)::tensor) FROM big, generate_series(1, 100)"),
     ("text output of a 4 MB tensor, repeated", "SELECT length(f32::text) FROM big, generate_series(1, 100)"),
-    ("text input of a 100 MB literal", "SELECT numel(lit::tensor) FROM big"),
+    # fetching the 100 MB text is PostgreSQL's and does not cancel: time out inside the parse
+    ("text input of a 100 MB literal", "SELECT numel(lit::tensor) FROM big", 1500),
     ("topk over 200000 rows x 20", "SELECT topk(emb, id, emb, 10) FROM many, generate_series(1, 20)"),
     ("stack of 200000 rows x 10", "SELECT numel(stack(emb)) FROM many, generate_series(1, 10)"),
 ]
 late_all = []
-for name, sql in LONG:
-    u.execute(f"SET statement_timeout = {TIMEOUT_MS}")
+for name, sql, *opt in LONG:
+    timeout_ms = opt[0] if opt else TIMEOUT_MS
+    u.execute(f"SET statement_timeout = {timeout_ms}")
     t = time.time()
     state = "none"
     try:
@@ -310,7 +312,7 @@ for name, sql in LONG:
             state = "crash"
             u = reconnect()
     ms = (time.time() - t) * 1000
-    late = ms - TIMEOUT_MS
+    late = ms - timeout_ms
     late_all.append(late)
     print(f"# {name}: ended after {ms:.0f} ms ({state}), {late:.0f} ms after the timeout")
     tap(state in ("57014", "none") and late <= LATE_MS,
