@@ -294,7 +294,7 @@ LONG = [
     ("double precision[] of 4 MB to tensor, repeated", "SELECT numel(tensor_to_float8(f32)::tensor) FROM big, generate_series(1, 100)"),
     ("text output of a 4 MB tensor, repeated", "SELECT length(f32::text) FROM big, generate_series(1, 100)"),
     # fetching the 100 MB text is PostgreSQL's and does not cancel: time out inside the parse
-    ("text input of a 100 MB literal", "SELECT numel(lit::tensor) FROM big", 1500),
+    ("text input of a 100 MB literal", "SELECT numel(lit::tensor) FROM big", 700),
     ("topk over 200000 rows x 20", "SELECT topk(emb, id, emb, 10) FROM many, generate_series(1, 20)"),
     ("stack of 200000 rows x 10", "SELECT numel(stack(emb)) FROM many, generate_series(1, 10)"),
 ]
@@ -315,7 +315,8 @@ for name, sql, *opt in LONG:
     late = ms - timeout_ms
     late_all.append(late)
     print(f"# {name}: ended after {ms:.0f} ms ({state}), {late:.0f} ms after the timeout")
-    tap(state in ("57014", "none") and late <= LATE_MS,
+    # a case that ends before its timeout proves nothing: each is long on purpose
+    tap(state == "57014" and late <= LATE_MS,
         f"{name}: stopped within {LATE_MS} ms of statement_timeout ({late:.0f} ms)")
 print(f"# slowest cancel: {max(late_all):.0f} ms after the timeout")
 u.close()
