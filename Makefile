@@ -16,7 +16,8 @@ EXTRA_CLEAN = $(DATA_built) test/unit/build
 
 # No -march=native: the kernels pick their SIMD code at run time.
 PG_CFLAGS = -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wno-sign-compare \
-	-Wno-missing-field-initializers -Wno-declaration-after-statement -fno-fast-math
+	-Wno-missing-field-initializers -Wno-declaration-after-statement -fno-fast-math \
+	-Werror=implicit-function-declaration
 PG_CPPFLAGS = -Isrc -Isrc/core -Icuda
 
 PKG_CONFIG ?= pkg-config
@@ -28,9 +29,14 @@ PG_CPPFLAGS += -DDOTEXT_OPENBLAS_PATH='"$(OPENBLAS_LIBDIR)/libopenblas.so.0"'
 endif
 SHLIB_LINK = -ldl -lm
 
+
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+# PGXS knows no header dependencies: a changed struct must rebuild every
+# object (after the include, so that the default goal stays PGXS's "all")
+$(OBJS): $(wildcard src/*.h src/core/*.h cuda/*.h)
 
 sql/$(EXTENSION)--$(EXTVERSION).sql: sql/$(EXTENSION).sql
 	cp $< $@

@@ -78,6 +78,13 @@ warp_dot(const T *a, const T *b, int64_t n, int lane)
 	return s;
 }
 
+/* as the CPU kernels: rounding may take a cosine a hair past 1; NaN stays NaN */
+__device__ static inline double
+clamp_unit(double v)
+{
+	return v > 1.0 ? 1.0 : v < -1.0 ? -1.0 : v;
+}
+
 /* one warp per output row; offsets from the broadcast spec, relative to the rows copied */
 template <typename T>
 __global__ void
@@ -112,7 +119,7 @@ rows_kernel(DtxRowSpec spec, const T *a, int64_t a_row0, const T *b, int64_t b_r
 
 		if (lane == 0)
 		{
-			double		c = ab / (fmax(sqrt(aa), DTX_NORM_EPS) * fmax(sqrt(bb), DTX_NORM_EPS));
+			double		c = clamp_unit(ab / (fmax(sqrt(aa), DTX_NORM_EPS) * fmax(sqrt(bb), DTX_NORM_EPS)));
 
 			if (out_f32)
 				out_f32[w] = (float) c;
@@ -170,7 +177,7 @@ normalize_kernel(const T *x, const T *y, T *out, int64_t nb, int64_t M, int64_t 
 		nx += xv * xv;
 		ny += yv * yv;
 	}
-	out[t] = (T) ((double) out[t] / (fmax(sqrt(nx), DTX_NORM_EPS) * fmax(sqrt(ny), DTX_NORM_EPS)));
+	out[t] = (T) clamp_unit((double) out[t] / (fmax(sqrt(nx), DTX_NORM_EPS) * fmax(sqrt(ny), DTX_NORM_EPS)));
 }
 
 int

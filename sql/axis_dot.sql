@@ -41,4 +41,8 @@ SELECT err($$SELECT axis_dot('[[1,2]]', '[[1,2]]', 'x')$$);
 SELECT err($$SELECT axis_dot('[[1,2]]', '[[1,2]]', '{1,2')$$);
 SELECT err($$SELECT axis_dot('[[1,2]]', '[[1,2]]', ARRAY[1,NULL])$$);
 SELECT err($$SELECT axis_dot('[[1,2]]', '[[1,2]]', ARRAY[]::int[])$$);
+-- an axes array has one axis per input, as Keras; one integer serves both
+SELECT err($$SELECT axis_dot('[[1,2]]', '[[1,2]]', '{1}'::integer[])$$);
+SELECT err($$SELECT axis_dot('[[1,2]]', '[[1,2]]', ARRAY[1,1,1])$$);
+SELECT axis_dot('[[1,2]]', '[[1,2]]', 1) AS one_axis, axis_dot('[[1,2]]', '[[1,2]]', '{1}') AS text_one_axis;
 SELECT err($$SELECT axis_dot('[[9223372036854775807,1]]', '[[1,1]]', 1)$$);

@@ -68,7 +68,7 @@ SELECT maxsim('[[1,0],[0,1],[1,1]]', '[[1,0],[2,2]]') AS maxsim_i64,
 -- errors
 SELECT err($$SELECT topk(emb, id, '[1.0,2]', 3) FROM items$$);
 SELECT err($$SELECT topk(emb, id, '[1,2,3]', 3) FROM items$$);
-SELECT err($$SELECT id FROM items ORDER BY emb <#> '[1,2,3]' LIMIT 1$$);
+SELECT err($$SELECT id FROM items ORDER BY emb <#> 'float64:[1,2,3]' LIMIT 1$$);
 SELECT err($$SELECT topk(emb, id, '[1.0,2,3]', 0) FROM items$$);
 SELECT err($$SELECT topk(emb, id, 'float64:[1,2,3]', 3) FROM items$$);
 SELECT err($$SELECT topk(t, 1, '[1.0,2]', 3) FROM (VALUES ('int32:[1,2]'::tensor)) v(t)$$);

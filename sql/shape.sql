@@ -21,7 +21,8 @@ SELECT '[1,2]'::tensor = '[1,2]'::tensor AS eq,
        '[1,2]'::tensor = '[[1,2]]'::tensor AS shape_differs,
        '[1,2]'::tensor <> '[1,3]'::tensor AS ne,
        '[0.0]'::tensor = '[-0.0]'::tensor AS zeros,
-       '[nan]'::tensor = '[nan]'::tensor AS nans;
+       '[nan]'::tensor = '[nan]'::tensor AS nans,
+       '[1,2]'::tensor = 'int32:[1,2]'::tensor AS dtype_differs;
 
 -- errors
 SELECT err($$SELECT reshape('[1,2,3]'::tensor, '{2,2}')$$);
@@ -33,4 +34,3 @@ SELECT err($$SELECT reshape('[1,2]'::tensor, '{{1,2}}')$$);
 SELECT err($$SELECT permute('[[1,2]]'::tensor, '{0,0}')$$);
 SELECT err($$SELECT permute('[[1,2]]'::tensor, '{0}')$$);
 SELECT err($$SELECT permute('[[1,2]]'::tensor, '{0,2}')$$);
-SELECT err($$SELECT '[1,2]'::tensor = 'int32:[1,2]'::tensor$$);

@@ -61,3 +61,21 @@ SELECT err($$SELECT 'float64:[1e309]'::tensor$$);
 -- rank above 16: 54000
 SELECT err($$SELECT '[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]'::tensor$$);
 SELECT ndim('[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]'::tensor) AS rank16;
+
+-- integers too wide for int64 are floats inside a float tensor
+SELECT '[1.5,99999999999999999999]'::tensor AS wide_in_float32,
+       'float64:[99999999999999999999]'::tensor AS wide_in_float64,
+       '[99999999999999999999.0]'::tensor(float64) AS via_float32;
+-- an all-integer literal is int64 (the modifier applies after): 22003
+SELECT err($$SELECT '[99999999999999999999]'::tensor(float64)$$) AS all_integers_are_int64;
+
+-- an empty tensor with huge other dims prints its shape in the tag and
+-- round-trips; its text never needs more than a few bytes
+SELECT reshape('float64:[]', '{1518500250,0}') AS huge_empty,
+       permute(reshape('float64:[]', '{1518500250,0}'), '{1,0}') AS permuted,
+       reshape('int32:[]', '{2147483647,0,2147483647}') AS three_dims;
+SELECT reshape('float64:[]', '{1518500250,0}')::text::tensor = reshape('float64:[]', '{1518500250,0}') AS round_trip,
+       shape(reshape('float64:[]', '{1518500250,0}')::text::tensor),
+       shape('int32(2147483647,0,2147483647):[]'::tensor) AS from_text;
+SELECT '[[],[]]'::tensor AS brackets_accepted, 'int64(3,0,2):[[],[],[]]'::tensor AS with_brackets;
+SELECT err($$SELECT 'float32(2,0):[[]]'::tensor$$) AS brackets_disagree;

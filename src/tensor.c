@@ -6,8 +6,10 @@
 
 #include "common/int.h"
 #include "lib/stringinfo.h"
+#include "miscadmin.h"
 #include "utils/memutils.h"
 
+#include "decimal.h"
 #include "kernels.h"
 #include "tensor.h"
 
@@ -21,8 +23,8 @@ TensorReportTooLarge(void)
 }
 
 /* a result or input beyond 1 GB, with the shape that would not fit */
-static void
-ReportShapeTooLarge(int dtype, int ndim, const int64 *dims)
+void
+TensorReportShapeTooLarge(int dtype, int ndim, const int64 *dims)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -36,7 +38,7 @@ ReportShapeTooLarge(int dtype, int ndim, const int64 *dims)
  * against MaxAllocSize (54000) before anything is allocated.
  */
 Size
-TensorSize(int dtype, int ndim, const int64 *dims, bool exact)
+TensorSize(int dtype, int ndim, const int64 *dims)
 {
 	uint64		numel = 1;
 	uint64		size;
@@ -58,39 +60,56 @@ TensorSize(int dtype, int ndim, const int64 *dims, bool exact)
 	/* a zero dim makes an empty tensor, however huge the other dims */
 	for (int k = 0; k < ndim && numel != 0; k++)
 		if (pg_mul_u64_overflow(numel, (uint64) dims[k], &numel))
-			ReportShapeTooLarge(dtype, ndim, dims);
+			TensorReportShapeTooLarge(dtype, ndim, dims);
 	if (pg_mul_u64_overflow(numel, dtx_elem_size(dtype), &size) || size > MaxAllocSize)
-		ReportShapeTooLarge(dtype, ndim, dims);
-	size = TYPEALIGN(8, size);
-	if (exact && (pg_mul_u64_overflow(numel, sizeof(double), &numel) ||
-				  pg_add_u64_overflow(size, numel, &size)))
-		ReportShapeTooLarge(dtype, ndim, dims);
+		TensorReportShapeTooLarge(dtype, ndim, dims);
 	size += TENSOR_DATA_OFFSET(ndim);
 	if (size > MaxAllocSize)
-		ReportShapeTooLarge(dtype, ndim, dims);
+		TensorReportShapeTooLarge(dtype, ndim, dims);
 	return (Size) size;
 }
 
-/* a zeroed tensor, padding included, so equal tensors are equal bytes */
-Tensor *
-InitTensorExact(int dtype, int ndim, const int64 *dims, bool exact)
+static Tensor *
+InitTensorAlloc(int dtype, int ndim, const int64 *dims, bool zero_data)
 {
-	Size		size = TensorSize(dtype, ndim, dims, exact);
-	Tensor	   *t = (Tensor *) palloc0(size);
+	Size		size = TensorSize(dtype, ndim, dims);
+	Tensor	   *t;
+
+	if (zero_data)
+		t = (Tensor *) palloc0(size);
+	else
+	{
+		/* header and padding zeroed; the data is the caller's to write */
+		t = (Tensor *) palloc(size);
+		memset(t, 0, TENSOR_DATA_OFFSET(ndim));
+	}
 
 	SET_VARSIZE(t, size);
 	t->ndim = (uint8) ndim;
 	t->dtype = (uint8) dtype;
-	t->flags = exact ? TENSOR_FLAG_EXACT : 0;
+	t->flags = 0;
 	for (int k = 0; k < ndim; k++)
 		t->dims[k] = (int32) dims[k];
 	return t;
 }
 
+/* a zeroed tensor, padding included, so equal tensors are equal bytes */
 Tensor *
 InitTensor(int dtype, int ndim, const int64 *dims)
 {
-	return InitTensorExact(dtype, ndim, dims, false);
+	return InitTensorAlloc(dtype, ndim, dims, true);
+}
+
+/*
+ * The same for a caller that writes every data byte itself (the parser,
+ * binary receive): a large input is not first swept by a memset, which
+ * would run without a cancel check.  Element sizes are 4 or 8 and the
+ * data ends the tensor, so there is no padding after the data.
+ */
+Tensor *
+InitTensorForWrite(int dtype, int ndim, const int64 *dims)
+{
+	return InitTensorAlloc(dtype, ndim, dims, false);
 }
 
 /* "(2,3)"; "()" for rank 0; "(5,)" is not used: PyTorch prints (5) as [5] */
@@ -136,10 +155,22 @@ CheckSameDtype(const char *op, const Tensor *a, const Tensor *b)
 						 TensorDtypeName(a->dtype))));
 }
 
+/*
+ * The dtype a type modifier names, DTX_INVALID for none (-1).  The
+ * length-coercion functions are callable from SQL with any integer, so a
+ * modifier tensor_typmod_in could not have made is 22023, not a crash.
+ */
 int
 DtypeFromTypmod(int32 typmod)
 {
-	return typmod >= 0 ? (int) typmod : DTX_INVALID;
+	if (typmod < 0)
+		return DTX_INVALID;
+	if (!dtx_dtype_supported(typmod))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid type modifier %d for type tensor", typmod),
+				 errhint("The modifier is a dtype code: 1 float32, 2 float64, 3 int32, 4 int64.")));
+	return (int) typmod;
 }
 
 static void
@@ -153,34 +184,47 @@ ReportConvertRange(const Tensor *t, int dtype, int64 bad)
 					   TensorDtypeName(dtype))));
 }
 
+/* elements converted between cancel checks: about a millisecond of work */
+#define CONVERT_CHUNK	((int64) 1 << 16)
+
 /*
- * Tensor.to(dtype).  A tensor holding the exact digits of its text (see
- * tensor.h) converts from those, so no digit is lost on the way to float64;
- * to float32 it keeps its float32 data (strtof's single rounding).  The
- * result never has a trailer.  Returns t itself when nothing changes.
+ * Tensor.to(dtype).  float32 to float64 goes through each value's shortest
+ * round-trip decimal (the digits text output prints), so '[0.1]' read as
+ * float32 and converted gives the double nearest 0.1, whichever path it
+ * took; every other conversion is dtx_convert's.  The result never carries
+ * the legacy trailer (see tensor.h).  Returns t itself when nothing changes.
  */
 Tensor *
 TensorConvert(const Tensor *t, int dtype)
 {
-	const double *exact = TensorExact(t);
 	int64		dims[TENSOR_MAX_NDIM] = {0};
-	int64		bad = -1;
+	int64		numel = TensorNumel(t);
+	size_t		src_es = TensorElemSize(t),
+				dst_es = dtx_elem_size(dtype);
 	Tensor	   *r;
-	DtxStatus	st;
 
-	if (t->dtype == dtype && exact == NULL)
+	if (t->dtype == dtype && t->flags == 0)
 		return (Tensor *) t;
 	TensorDims64(t, dims);
 	r = InitTensor(dtype, t->ndim, dims);
-	if (exact != NULL && dtype != DTX_FLOAT32)
-		st = dtx_convert_from_f64(exact, dtype, TensorData(r), TensorNumel(t), &bad);
-	else
-		st = dtx_convert(t->dtype, TensorData(t), dtype, TensorData(r),
-						 TensorNumel(t), &bad);
-	if (st == DTX_ERR_RANGE)
-		ReportConvertRange(t, dtype, bad);
-	else if (st != DTX_OK)
-		elog(ERROR, "dotext: conversion from %s to %s failed (status %d)",
-			 TensorDtypeName(t->dtype), TensorDtypeName(dtype), (int) st);
+	for (int64 i0 = 0; i0 < numel; i0 += CONVERT_CHUNK)
+	{
+		int64		n = Min(CONVERT_CHUNK, numel - i0);
+		const char *src = (const char *) TensorData(t) + i0 * src_es;
+		char	   *dst = (char *) TensorData(r) + i0 * dst_es;
+		int64		bad = -1;
+		DtxStatus	st = DTX_OK;
+
+		CHECK_FOR_INTERRUPTS();
+		if (t->dtype == DTX_FLOAT32 && dtype == DTX_FLOAT64)
+			dtx_f32_to_f64_shortest((const float *) src, (double *) dst, n);
+		else
+			st = dtx_convert(t->dtype, src, dtype, dst, n, &bad);
+		if (st == DTX_ERR_RANGE)
+			ReportConvertRange(t, dtype, i0 + bad);
+		else if (st != DTX_OK)
+			elog(ERROR, "dotext: conversion from %s to %s failed (status %d)",
+				 TensorDtypeName(t->dtype), TensorDtypeName(dtype), (int) st);
+	}
 	return r;
 }

@@ -11,8 +11,11 @@
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/numeric.h"
+#include "miscadmin.h"
 
 #include "kernels.h"
+#include "shape.h"
 #include "tensor.h"
 
 PG_FUNCTION_INFO_V1(array_to_tensor);
@@ -42,16 +45,15 @@ DtypeOfElemType(Oid elemtype)
 	return DTX_INVALID;			/* keep compiler quiet */
 }
 
-/* one C function serves the four array types: the dtype comes from the array */
-Datum
-array_to_tensor(PG_FUNCTION_ARGS)
+/*
+ * The shape of an array that becomes a tensor, and its rank: no NULL
+ * element (22004), rank at most 16 (54000), and '{}' (which PostgreSQL
+ * gives no dims) is shape (0), as PyTorch's [].
+ */
+static int
+ArrayShape(ArrayType *arr, int64 *dims)
 {
-	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(0);
-	int32		typmod = PG_GETARG_INT32(1);
-	int			dtype = DtypeOfElemType(ARR_ELEMTYPE(arr));
 	int			ndim = ARR_NDIM(arr);
-	int64		dims[TENSOR_MAX_NDIM];
-	Tensor	   *t;
 
 	if (ARR_HASNULL(arr) && array_contains_nulls(arr))
 		ereport(ERROR,
@@ -64,16 +66,27 @@ array_to_tensor(PG_FUNCTION_ARGS)
 				 errmsg("tensor rank %d exceeds the maximum of %d", ndim, TENSOR_MAX_NDIM)));
 	if (ndim == 0)
 	{
-		/* '{}': PostgreSQL's empty array has no dims; PyTorch's [] is (0) */
-		ndim = 1;
 		dims[0] = 0;
+		return 1;
 	}
-	else
-		for (int k = 0; k < ndim; k++)
-			dims[k] = ARR_DIMS(arr)[k];
-	t = InitTensor(dtype, ndim, dims);
+	for (int k = 0; k < ndim; k++)
+		dims[k] = ARR_DIMS(arr)[k];
+	return ndim;
+}
+
+/* one C function serves the four array types: the dtype comes from the array */
+Datum
+array_to_tensor(PG_FUNCTION_ARGS)
+{
+	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(0);
+	int32		typmod = PG_GETARG_INT32(1);
+	int			dtype = DtypeOfElemType(ARR_ELEMTYPE(arr));
+	int64		dims[TENSOR_MAX_NDIM];
+	int			ndim = ArrayShape(arr, dims);
+	Tensor	   *t = InitTensor(dtype, ndim, dims);
+
 	/* fixed-width pass-by-value elements with no nulls lie packed */
-	memcpy(TensorData(t), ARR_DATA_PTR(arr), TensorNumel(t) * TensorElemSize(t));
+	dtx_copy(TensorData(t), ARR_DATA_PTR(arr), TensorNumel(t) * TensorElemSize(t));
 	if (typmod >= 0)
 		t = TensorConvert(t, DtypeFromTypmod(typmod));
 	PG_RETURN_TENSOR_P(t);
@@ -131,3 +144,58 @@ TENSOR_TO_ARRAY(tensor_to_float4_array, FLOAT4OID, DTX_FLOAT32)
 TENSOR_TO_ARRAY(tensor_to_float8_array, FLOAT8OID, DTX_FLOAT64)
 TENSOR_TO_ARRAY(tensor_to_int4_array, INT4OID, DTX_INT32)
 TENSOR_TO_ARRAY(tensor_to_int8_array, INT8OID, DTX_INT64)
+
+/*
+ * numeric[] (what ARRAY[1.5, 2] and psycopg2's Python lists are) to a
+ * tensor of the same shape.  The dtype is what the same numbers typed as a
+ * tensor literal would give: int64 when every element is written without
+ * a fraction part (scale 0), else float32, each element rounded once from
+ * its decimal value (float64 directly when the type modifier asks for it).
+ */
+PG_FUNCTION_INFO_V1(numeric_array_to_tensor);
+
+Datum
+numeric_array_to_tensor(PG_FUNCTION_ARGS)
+{
+	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(0);
+	int32		typmod = PG_GETARG_INT32(1);
+	int64		dims[TENSOR_MAX_NDIM];
+	int			ndim;
+	Datum	   *elems;
+	int			n;
+	bool		integral = true;
+	int			dtype;
+	Tensor	   *t;
+
+	ndim = ArrayShape(arr, dims);
+	deconstruct_array(arr, NUMERICOID, -1, false, TYPALIGN_INT, &elems, NULL, &n);
+	for (int i = 0; i < n && integral; i++)
+	{
+		Numeric		num = DatumGetNumeric(elems[i]);
+
+		if ((i & 0xffff) == 0)
+			CHECK_FOR_INTERRUPTS();
+
+		integral = !numeric_is_nan(num) && !numeric_is_inf(num) &&
+			DatumGetInt32(DirectFunctionCall1(numeric_scale, elems[i])) == 0;
+	}
+	if (integral && n > 0)
+		dtype = DTX_INT64;
+	else
+		dtype = typmod >= 0 && DtypeFromTypmod(typmod) != DTX_FLOAT32 ? DTX_FLOAT64 : DTX_FLOAT32;
+	t = InitTensor(dtype, ndim, dims);
+	for (int i = 0; i < n; i++)
+	{
+		if ((i & 0xffff) == 0)
+			CHECK_FOR_INTERRUPTS();
+		if (dtype == DTX_INT64)
+			((int64 *) TensorData(t))[i] = DatumGetInt64(DirectFunctionCall1(numeric_int8, elems[i]));
+		else if (dtype == DTX_FLOAT64)
+			((float8 *) TensorData(t))[i] = DatumGetFloat8(DirectFunctionCall1(numeric_float8, elems[i]));
+		else
+			((float4 *) TensorData(t))[i] = DatumGetFloat4(DirectFunctionCall1(numeric_float4, elems[i]));
+	}
+	if (typmod >= 0)
+		t = TensorConvert(t, DtypeFromTypmod(typmod));
+	PG_RETURN_TENSOR_P(t);
+}

@@ -8,14 +8,14 @@
  * element.  float32 numbers always carry a decimal point or an exponent
  * ("1.0", "1e+20"), so untagged float text re-reads as float32, and int64
  * text is plain integers, as pgvector users write them.  An empty tensor
- * whose brackets cannot show its shape carries it in the prefix:
- * "float32(0,5):[]".
+ * of rank 2 or more carries its shape in the prefix: "float32(2,0):[]".
  */
 #include "postgres.h"
 
 #include <math.h>
 
 #include "catalog/pg_type.h"
+#include "common/int.h"
 #include "common/shortest_dec.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
@@ -47,8 +47,13 @@ QuoteLiteral(const char *s)
 	return psprintf("%.*s...", pg_mbcliplen(s, len, 72), s);
 }
 
+/*
+ * inferred: the literal had no tag and no modifier reached the input
+ * function, so its dtype was inferred (a range error then may only mean
+ * that the value needed float64).
+ */
 static void
-ReportParseError(const char *s, const DtxParseError *err)
+ReportParseError(const char *s, const DtxParseError *err, int dtype, bool inferred)
 {
 	switch (err->code)
 	{
@@ -63,7 +68,11 @@ ReportParseError(const char *s, const DtxParseError *err)
 			ereport(ERROR,
 					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 					 errmsg("\"%.*s\" is out of range for type tensor",
-							(int) Min(err->tok_len, 80), s + err->tok_start)));
+							(int) Min(err->tok_len, 80), s + err->tok_start),
+					 errdetail("The literal was read as %s.", TensorDtypeName(dtype)),
+					 (inferred && dtype == DTX_FLOAT32) ?
+					 errhint("A literal without a dtype tag is read as float32 before a type modifier applies; "
+							 "write the tag, as in 'float64:[1e300]'.") : 0));
 			break;
 		case DTX_PARSE_BAD_DTYPE:
 			ereport(ERROR,
@@ -103,11 +112,25 @@ ReportParseError(const char *s, const DtxParseError *err)
 	}
 }
 
+/* the parser's tick: it calls this at least once per megabyte of text */
+static void
+ParseTick(void)
+{
+	CHECK_FOR_INTERRUPTS();
+}
+
 /*
  * Parse a literal.  target is the dtype of the type modifier, or
  * DTX_INVALID when the caller passed none: then an untagged literal gets its
- * inferred dtype, and a float32 one keeps its exact digits if float32 loses
- * some (see tensor.h).
+ * inferred dtype.  With a modifier and no tag, the digits are read straight
+ * into the target dtype (COPY passes the column's modifier); a tag wins,
+ * and its tensor is converted.
+ *
+ * One pass over the text, into a rank-1 tensor with room for one element
+ * more than the commas: a flat literal (the usual embedding) is then
+ * already the result.  An untagged literal with no modifier is read as
+ * float32 on a guess; if it holds only integer tokens it is int64 and is
+ * read again.
  */
 static Tensor *
 TensorParse(const char *s, int target)
@@ -115,34 +138,36 @@ TensorParse(const char *s, int target)
 	DtxParseInfo info;
 	DtxParseError err;
 	Tensor	   *t;
-	int			dtype;
-	bool		keep_exact;
-	int			exact_needed = 0;
+	int			tag = dtx_parse_tag(s);
+	int			dtype = tag != DTX_INVALID ? tag : target != DTX_INVALID ? target : DTX_FLOAT32;
+	bool		inferred = tag == DTX_INVALID && target == DTX_INVALID;
+	int64		cap = dtx_parse_capacity(s);
+	DtxParseCode c;
 
-	if (dtx_parse_scan(s, &info, &err) != DTX_PARSE_OK)
-		ReportParseError(s, &err);
-
-	/* with a modifier and no tag, read the digits straight into the target */
-	dtype = (target != DTX_INVALID && info.tag_dtype == DTX_INVALID) ? target : info.dtype;
-	keep_exact = target == DTX_INVALID && info.tag_dtype == DTX_INVALID &&
-		dtype == DTX_FLOAT32 && info.numel > 0;
-
-	t = InitTensor(dtype, info.ndim, info.dims);
-	if (dtx_parse_fill(s, &info, dtype, TensorData(t), NULL,
-					   keep_exact ? &exact_needed : NULL, &err) != DTX_PARSE_OK)
-		ReportParseError(s, &err);
-	if (exact_needed)
+	t = InitTensorForWrite(dtype, 1, &cap);
+	c = dtx_parse(s, dtype, TensorData(t), cap, &info, &err, ParseTick);
+	if (c == DTX_PARSE_OK || c == DTX_PARSE_RANGE)
 	{
-		/*
-		 * Rare: digits float32 cannot hold.  Read again into a tensor with
-		 * the trailer, so the common case never allocates it.
-		 */
-		pfree(t);
-		t = InitTensorExact(dtype, info.ndim, info.dims, true);
-		if (dtx_parse_fill(s, &info, dtype, TensorData(t), TensorExact(t), NULL,
-						   &err) != DTX_PARSE_OK)
-			ReportParseError(s, &err);
+		if (inferred && info.dtype != dtype)
+		{
+			/* all integers: int64, not the float32 guessed */
+			pfree(t);
+			dtype = info.dtype;
+			t = InitTensorForWrite(dtype, info.ndim, info.dims);
+			c = dtx_parse_fill(s, &info, dtype, TensorData(t), &err, ParseTick);
+		}
+		else if (c == DTX_PARSE_OK && !(info.ndim == 1 && info.numel == cap))
+		{
+			/* another shape than the guessed one: move the data over */
+			Tensor	   *r = InitTensorForWrite(dtype, info.ndim, info.dims);
+
+			memcpy(TensorData(r), TensorData(t), info.numel * TensorElemSize(r));
+			pfree(t);
+			t = r;
+		}
 	}
+	if (c != DTX_PARSE_OK)
+		ReportParseError(s, &err, c == DTX_PARSE_RANGE ? dtype : info.dtype, inferred);
 	if (target != DTX_INVALID && dtype != target)
 		t = TensorConvert(t, target);
 	return t;
@@ -174,10 +199,16 @@ ElemTextMax(int dtype)
 	}
 }
 
-/* float text that re-reads as a float: "1" becomes "1.0" */
-static int
-AddPointIfIntegral(char *p, int n)
+/*
+ * float text that re-reads as a float: "1" becomes "1.0".  Only an
+ * integral value can print without a point or an exponent, so others
+ * (nearly every embedding value) skip the look.
+ */
+static inline int
+AddPointIfIntegral(char *p, int n, bool integral)
 {
+	if (!integral)
+		return n;
 	for (int i = 0; i < n; i++)
 		if (p[i] == '.' || p[i] == 'e' || p[i] == 'N' || p[i] == 'I')
 			return n;
@@ -186,158 +217,277 @@ AddPointIfIntegral(char *p, int n)
 	return n;
 }
 
+/* n elements of one innermost row from data, comma-separated */
 static char *
-WriteElem(char *p, const Tensor *t, int64 i)
+WriteRow(char *p, int dtype, const void *data, int64 n)
 {
-	const void *data = TensorData(t);
-
-	switch (t->dtype)
+	switch (dtype)
 	{
 		case DTX_FLOAT32:
-			return p + AddPointIfIntegral(p, float_to_shortest_decimal_bufn(((const float *) data)[i], p));
-		case DTX_FLOAT64:
-			return p + AddPointIfIntegral(p, double_to_shortest_decimal_bufn(((const double *) data)[i], p));
-		case DTX_INT32:
-			return p + pg_ltoa(((const int32 *) data)[i], p);
-		default:
-			return p + pg_lltoa(((const int64 *) data)[i], p);
-	}
-}
+			for (int64 i = 0; i < n; i++)
+			{
+				float		v = ((const float *) data)[i];
 
-static char *
-WriteLevel(char *p, const Tensor *t, int level, int64 *elem)
-{
-	if (level == t->ndim)
-		return WriteElem(p, t, (*elem)++);
-	if (level == t->ndim - 1)
-		CHECK_FOR_INTERRUPTS();
-	*p++ = '[';
-	for (int32 i = 0; i < t->dims[level]; i++)
-	{
-		if (i > 0)
-			*p++ = ',';
-		p = WriteLevel(p, t, level + 1, elem);
+				if (i > 0)
+					*p++ = ',';
+				p += AddPointIfIntegral(p, float_to_shortest_decimal_bufn(v, p), v == rintf(v));
+			}
+			break;
+		case DTX_FLOAT64:
+			for (int64 i = 0; i < n; i++)
+			{
+				double		v = ((const double *) data)[i];
+
+				if (i > 0)
+					*p++ = ',';
+				p += AddPointIfIntegral(p, double_to_shortest_decimal_bufn(v, p), v == rint(v));
+			}
+			break;
+		case DTX_INT32:
+			for (int64 i = 0; i < n; i++)
+			{
+				if (i > 0)
+					*p++ = ',';
+				p += pg_ltoa(((const int32 *) data)[i], p);
+			}
+			break;
+		default:
+			for (int64 i = 0; i < n; i++)
+			{
+				if (i > 0)
+					*p++ = ',';
+				p += pg_lltoa(((const int64 *) data)[i], p);
+			}
+			break;
 	}
-	*p++ = ']';
 	return p;
 }
 
-/* brackets show the dims up to the first zero one: (0,5) prints as "[]" */
-static bool
-NeedsShape(const Tensor *t)
+/* elements written, read or converted between cancel checks */
+#define IO_CHUNK	((int64) 1 << 16)
+
+/*
+ * The brackets and elements of a non-empty tensor, in C order, without
+ * recursion: row by row of the last dim (in pieces of IO_CHUNK elements,
+ * with a cancel check before each), then close the levels whose index
+ * wrapped and reopen as many.
+ */
+static char *
+WriteValues(char *p, const Tensor *t, int64 numel)
 {
-	for (int k = 0; k < t->ndim - 1; k++)
-		if (t->dims[k] == 0)
-			return true;
-	return false;
+	int32		idx[TENSOR_MAX_NDIM] = {0};
+	int			ndim = t->ndim;
+	int64		row = ndim > 0 ? t->dims[ndim - 1] : 1;
+	size_t		es = TensorElemSize(t);
+	const char *data = TensorData(t);
+
+	for (int k = 0; k < ndim; k++)
+		*p++ = '[';
+	for (int64 i = 0; i < numel; i += row)
+	{
+		int			k = ndim - 2;
+
+		for (int64 j = 0; j < row; j += IO_CHUNK)
+		{
+			CHECK_FOR_INTERRUPTS();
+			if (j > 0)
+				*p++ = ',';
+			p = WriteRow(p, t->dtype, data + (i + j) * es, Min(IO_CHUNK, row - j));
+		}
+		if (ndim > 0)
+			*p++ = ']';
+		while (k >= 0 && ++idx[k] == t->dims[k])
+		{
+			*p++ = ']';
+			idx[k--] = 0;
+		}
+		if (k < 0)
+			break;
+		*p++ = ',';
+		for (int m = k + 1; m < ndim; m++)
+			*p++ = '[';
+	}
+	return p;
+}
+
+/*
+ * An empty tensor of rank 2 or more prints its shape in the tag,
+ * "float32(2,0):[]", as torch prints tensor([], size=(2, 0)): its brackets
+ * could show the dims only up to the first zero one, and (1518500250,0)
+ * would need three gigabytes of them.
+ */
+static bool
+NeedsShape(const Tensor *t, int64 numel)
+{
+	return numel == 0 && t->ndim >= 2;
 }
 
 static bool
-NeedsTag(const Tensor *t)
+NeedsTag(const Tensor *t, int64 numel)
 {
 	switch (t->dtype)
 	{
 		case DTX_FLOAT32:
 			return false;
 		case DTX_INT64:
-			return TensorNumel(t) == 0;
+			return numel == 0;
 		default:
 			return true;
 	}
+}
+
+/*
+ * Bytes the text may take: per element its longest text and a separator,
+ * per sub-array "[" and "]" (at most ndim of them per element, since no dim
+ * of a non-empty tensor is zero), and the tag with its shape.  numel
+ * already fits in 1 GB of data, but compute with overflow checks anyway.
+ */
+static Size
+TensorTextMax(const Tensor *t, int64 numel)
+{
+	uint64		per_elem = (uint64) ElemTextMax(t->dtype) + 2 * (uint64) t->ndim;
+	uint64		size;
+
+	if (pg_mul_u64_overflow((uint64) numel, per_elem, &size) ||
+		pg_add_u64_overflow(size, 32 + TENSOR_MAX_NDIM * 12, &size) ||
+		size > MaxAllocSize)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("tensor text would exceed %zu bytes", (size_t) MaxAllocSize)));
+	return (Size) size;
 }
 
 Datum
 tensor_out(PG_FUNCTION_ARGS)
 {
 	Tensor	   *t = PG_GETARG_TENSOR_P(0);
-	uint64		brackets = 0,
-				outer = 1,
-				size;
-	int64		elem = 0;
+	int64		numel = TensorNumel(t);
 	char	   *buf,
 			   *p;
 
-	/* every sub-array costs "[", "]" and a comma */
-	for (int k = 0; k < t->ndim; k++)
-	{
-		brackets += 3 * outer;
-		outer *= (uint64) t->dims[k];
-	}
-	size = (uint64) TensorNumel(t) * ElemTextMax(t->dtype) + brackets + 16 +
-		TENSOR_MAX_NDIM * 12;
-	if (size > MaxAllocSize)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("tensor text would exceed %zu bytes", (size_t) MaxAllocSize)));
-	p = buf = palloc(size);
-	if (NeedsShape(t))
+	p = buf = palloc(TensorTextMax(t, numel));
+	if (NeedsShape(t, numel))
 	{
 		p += sprintf(p, "%s(", TensorDtypeName(t->dtype));
 		for (int k = 0; k < t->ndim; k++)
 			p += sprintf(p, k ? ",%d" : "%d", t->dims[k]);
-		p += sprintf(p, "):");
+		p += sprintf(p, "):[]");
 	}
-	else if (NeedsTag(t))
-		p += sprintf(p, "%s:", TensorDtypeName(t->dtype));
-	p = WriteLevel(p, t, 0, &elem);
+	else
+	{
+		if (NeedsTag(t, numel))
+			p += sprintf(p, "%s:", TensorDtypeName(t->dtype));
+		if (numel == 0)
+			p += sprintf(p, "[]");
+		else
+			p = WriteValues(p, t, numel);
+	}
 	*p = '\0';
 	PG_RETURN_CSTRING(buf);
 }
 
 /*
- * Binary form (src/core/binary.h): uint8 ndim, uint8 dtype, uint16 flags
- * (zero), int32 dims, then the elements in network byte order.  The
- * exact-digits trailer is text-input state and never travels.  The
- * decoder checks everything the text path checks; NaN and inf are valid
- * floats in both.
+ * Binary form (src/core/binary.h; README "Binary format"): layout 1 is
+ * uint8 ndim, uint8 dtype, uint16 flags (zero), int32 dims, then the
+ * elements in network byte order.  The decoder checks everything the text
+ * path checks (NaN and inf are valid floats in both), and tells bytes that
+ * are no dotext tensor at all from a tensor whose sizes are wrong.
  */
+static void
+ReportBinaryError(DtxBinCode code, const DtxBinHeader *h, const unsigned char *msg, int len)
+{
+	const char *hint = "README's \"Binary format\" section gives the layout byte by byte; or send the tensor as text.";
+
+	switch (code)
+	{
+		case DTX_BIN_OK:
+			break;
+		case DTX_BIN_NOT_TENSOR:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+					 errmsg("binary data is not a dotext tensor"),
+					 errdetail("It starts with the bytes %02x %02x %02x %02x; a dotext tensor starts with its rank (0 to 16), "
+							   "a dtype code (1 float32, 2 float64, 3 int32, 4 int64) and two zero bytes.",
+							   msg[0], msg[1], msg[2], msg[3]),
+					 errhint("%s", hint)));
+			break;
+		case DTX_BIN_LAYOUT:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+					 errmsg("dotext binary tensor layout %d is not supported", h->layout),
+					 errdetail("This version of dotext reads layout 1."),
+					 errhint("The data was written by a newer dotext: update the extension, or send the tensor as text.")));
+			break;
+		case DTX_BIN_DTYPE:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+					 errmsg("dotext binary tensor has dtype %s, which this version cannot store",
+							TensorDtypeName(h->dtype)),
+					 errhint("Supported dtypes are float32, float64, int32 and int64.")));
+			break;
+		case DTX_BIN_RANK:
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("tensor rank %d exceeds the maximum of %d", h->ndim, TENSOR_MAX_NDIM)));
+			break;
+		case DTX_BIN_TOO_LARGE:
+			TensorReportTooLarge();
+			break;
+		case DTX_BIN_NEGDIM:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+					 errmsg("corrupt dotext binary tensor"),
+					 errdetail("A dimension is negative.")));
+			break;
+		case DTX_BIN_TRUNCATED:
+			if (len < 4)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+						 errmsg("corrupt dotext binary tensor"),
+						 errdetail("The message has %d bytes; a header takes at least 4.", len)));
+			if ((size_t) len < 4 + (size_t) 4 * h->ndim)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+						 errmsg("corrupt dotext binary tensor"),
+						 errdetail("The header of a rank-%d tensor takes %d bytes; the message has %d.",
+								   h->ndim, 4 + 4 * h->ndim, len)));
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+					 errmsg("corrupt dotext binary tensor"),
+					 errdetail("A %s tensor of shape %s has %zu bytes of data; the message has %zu after its header.",
+							   TensorDtypeName(h->dtype), ShapeString(h->ndim, h->dims),
+							   h->data_bytes, (size_t) len - h->data_offset)));
+			break;
+	}
+}
+
 Datum
 tensor_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
 	int32		typmod = PG_GETARG_INT32(2);
+	const unsigned char *msg = (const unsigned char *) buf->data + buf->cursor;
+	int			len = buf->len - buf->cursor;
 	DtxBinHeader h;
+	DtxBinCode	code;
 	Tensor	   *t;
 
-	switch (dtx_bin_decode_header((const unsigned char *) buf->data + buf->cursor,
-								  buf->len - buf->cursor, MaxAllocSize, &h))
-	{
-		case DTX_BIN_OK:
-			break;
-		case DTX_BIN_RANK:
-			ereport(ERROR,
-					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("tensor rank %d exceeds the maximum of %d", h.ndim, TENSOR_MAX_NDIM)));
-			break;
-		case DTX_BIN_TOO_LARGE:
-			TensorReportTooLarge();
-			break;
-		case DTX_BIN_DTYPE:
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-					 errmsg("invalid dtype code %d in tensor binary data", h.dtype)));
-			break;
-		case DTX_BIN_FLAGS:
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-					 errmsg("reserved flags 0x%04x are set in tensor binary data", h.flags)));
-			break;
-		case DTX_BIN_NEGDIM:
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-					 errmsg("negative dimension in tensor binary data")));
-			break;
-		case DTX_BIN_TRUNCATED:
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-					 errmsg("tensor binary data is truncated"),
-					 errdetail("%d bytes remain in the message.", buf->len - buf->cursor)));
-			break;
-	}
+	code = dtx_bin_decode_header(msg, len, MaxAllocSize, &h);
+	if (code != DTX_BIN_OK)
+		ReportBinaryError(code, &h, msg, len);
 	/* sizes were checked (54000) before anything is allocated */
-	t = InitTensor(h.dtype, h.ndim, h.dims);
-	dtx_bin_decode_data((const unsigned char *) buf->data + buf->cursor + h.data_offset,
-						h.dtype, h.numel, TensorData(t));
+	t = InitTensorForWrite(h.dtype, h.ndim, h.dims);
+	{
+		const unsigned char *src = msg + h.data_offset;
+		size_t		es = TensorElemSize(t);
+
+		for (int64 i = 0; i < h.numel; i += IO_CHUNK)
+		{
+			CHECK_FOR_INTERRUPTS();
+			dtx_bin_decode_data(src + i * es, h.dtype, Min(IO_CHUNK, h.numel - i),
+								(char *) TensorData(t) + i * es);
+		}
+	}
 	buf->cursor += h.data_offset + h.data_bytes;
 	if (typmod >= 0)
 		t = TensorConvert(t, DtypeFromTypmod(typmod));
@@ -359,8 +509,15 @@ tensor_send(PG_FUNCTION_ARGS)
 	for (int k = 0; k < t->ndim; k++)
 		pq_sendint32(&buf, t->dims[k]);
 	enlargeStringInfo(&buf, nbytes);
-	dtx_bin_encode_data(TensorData(t), t->dtype, numel,
-						(unsigned char *) buf.data + buf.len);
+	for (int64 i = 0; i < numel; i += IO_CHUNK)
+	{
+		size_t		es = TensorElemSize(t);
+
+		CHECK_FOR_INTERRUPTS();
+		dtx_bin_encode_data((const char *) TensorData(t) + i * es, t->dtype,
+							Min(IO_CHUNK, numel - i),
+							(unsigned char *) buf.data + buf.len + i * es);
+	}
 	buf.len += nbytes;
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }

@@ -1,8 +1,8 @@
 /*
- * tensor_ops.c: dot, rowdot, axis_dot, cosine_similarity, rowcosine, norm
- * and the ranking operators <#> and <=>.  Each checks its arguments, plans
- * the shapes with src/core/shape.c and runs a kernel from src/core.  Long
- * work runs in chunks with a cancel check between them.
+ * tensor_ops.c: norm, rowdot, rowcosine and axis_dot (dot, cosine and the
+ * ranking operators are in tensor_distance.c).  Each checks its arguments,
+ * plans the shapes with src/core/shape.c and runs a kernel from src/core.
+ * Long work runs in chunks with a cancel check between them.
  */
 #include "postgres.h"
 
@@ -15,15 +15,10 @@
 #include "utils/memutils.h"
 
 #include "device.h"
-#include "heap_prefetch.h"
 #include "kernels.h"
 #include "shape.h"
 #include "tensor.h"
 
-PG_FUNCTION_INFO_V1(tensor_dot);
-PG_FUNCTION_INFO_V1(tensor_negative_dot);
-PG_FUNCTION_INFO_V1(tensor_cosine_similarity);
-PG_FUNCTION_INFO_V1(tensor_cosine_distance);
 PG_FUNCTION_INFO_V1(tensor_norm);
 PG_FUNCTION_INFO_V1(tensor_rowdot);
 PG_FUNCTION_INFO_V1(tensor_rowcosine);
@@ -67,94 +62,6 @@ CheckStatus(DtxStatus st, const char *op, const Tensor *a, const Tensor *b)
 				(errcode(ERRCODE_OUT_OF_MEMORY),
 				 errmsg("out of memory in %s", op)));
 	elog(ERROR, "dotext: %s kernel failed with status %d", op, (int) st);
-}
-
-/* dot and cosine_similarity take two rank-1 tensors of one length and dtype */
-static void
-CheckVectors(const char *op, const Tensor *a, const Tensor *b)
-{
-	CheckSameDtype(op, a, b);
-	if (a->ndim != 1 || b->ndim != 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("%s requires 1-D tensors, not shapes %s and %s",
-						op, TensorShapeString(a), TensorShapeString(b)),
-				 errhint("Flatten the tensors with flatten(), or use %s() for row-wise products.",
-						 strcmp(op, "dot") == 0 ? "rowdot" : "rowcosine")));
-	if (a->dims[0] != b->dims[0])
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("%s requires tensors of the same length, not shapes %s and %s",
-						op, TensorShapeString(a), TensorShapeString(b))));
-}
-
-static double
-DotOf(Tensor *a, Tensor *b)
-{
-	double		r;
-	const DotextCudaApi *gpu;
-
-	PrefetchNextHeapRow(a);
-	PrefetchNextHeapRow(b);
-	CheckVectors("dot", a, b);
-	if (dtx_dtype_is_float(a->dtype) && (gpu = dotext_gpu_for(a->dims[0])) != NULL)
-	{
-		char		err[256];
-		int			st = gpu->dot(a->dtype, TensorData(a), TensorData(b), a->dims[0], &r,
-								  err, sizeof(err));
-
-		if (st != DCU_OK)
-			dotext_gpu_raise(st, err);
-		return r;
-	}
-	CheckStatus(dtx_dot(a->dtype, TensorData(a), TensorData(b), a->dims[0], &r),
-				"dot", a, b);
-	return r;
-}
-
-Datum
-tensor_dot(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_FLOAT8(DotOf(PG_GETARG_TENSOR_P(0), PG_GETARG_TENSOR_P(1)));
-}
-
-/* a <#> b, as pgvector: ascending order ranks the largest dot first */
-Datum
-tensor_negative_dot(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_FLOAT8(-DotOf(PG_GETARG_TENSOR_P(0), PG_GETARG_TENSOR_P(1)));
-}
-
-/*
- * The one-row case of rowcosine, which works in double for every dtype
- * (its float32 output is for the rowcosine tensor; here it is the double).
- */
-static double
-CosineOf(Tensor *a, Tensor *b)
-{
-	DtxRowSpec	spec = {0};
-	double		r;
-
-	PrefetchNextHeapRow(a);
-	PrefetchNextHeapRow(b);
-	CheckVectors("cosine_similarity", a, b);
-	spec.n = a->dims[0];
-	CheckStatus(dtx_cosine(a->dtype, TensorData(a), TensorData(b), spec.n, &r),
-				"cosine_similarity", a, b);
-	return r;
-}
-
-Datum
-tensor_cosine_similarity(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_FLOAT8(CosineOf(PG_GETARG_TENSOR_P(0), PG_GETARG_TENSOR_P(1)));
-}
-
-/* a <=> b = 1 - cosine_similarity(a, b) */
-Datum
-tensor_cosine_distance(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_FLOAT8(1.0 - CosineOf(PG_GETARG_TENSOR_P(0), PG_GETARG_TENSOR_P(1)));
 }
 
 Datum
@@ -419,15 +326,19 @@ tensor_axis_dot_array(PG_FUNCTION_ARGS)
 	if (ARR_NDIM(arr) > 1)
 		ReportBadAxes("a multi-dimensional array");
 	deconstruct_array(arr, INT4OID, sizeof(int32), true, TYPALIGN_INT, &elems, &nulls, &n);
-	if (n < 1 || n > 2)
-		ReportBadAxes(psprintf("%d axes", n));
+	/* Keras: a list or tuple of axes has exactly one for each input */
+	if (n != 2)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("axis_dot requires an axes array of 2 elements, not %d", n),
+				 errhint("Pass one integer, such as axis_dot(a, b, 1), to use one axis for both tensors.")));
 	for (int k = 0; k < n; k++)
 		if (nulls[k])
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 					 errmsg("axes must not contain nulls")));
 	PG_RETURN_TENSOR_P(AxisDot(PG_GETARG_TENSOR_P(0), PG_GETARG_TENSOR_P(1),
-							   DatumGetInt32(elems[0]), DatumGetInt32(elems[n - 1]),
+							   DatumGetInt32(elems[0]), DatumGetInt32(elems[1]),
 							   PG_GETARG_BOOL(3)));
 }
 

@@ -1,10 +1,8 @@
 /*
  * tensor_shape.c: shape(), ndim(), numel(), dtype(), reshape(), flatten(),
- * permute(), and the = / <> operators.
+ * permute().  The comparison operators are in tensor_compare.c.
  */
 #include "postgres.h"
-
-#include <math.h>
 
 #include "catalog/pg_type.h"
 #include "utils/array.h"
@@ -20,8 +18,6 @@ PG_FUNCTION_INFO_V1(tensor_dtype);
 PG_FUNCTION_INFO_V1(tensor_reshape);
 PG_FUNCTION_INFO_V1(tensor_flatten);
 PG_FUNCTION_INFO_V1(tensor_permute);
-PG_FUNCTION_INFO_V1(tensor_eq);
-PG_FUNCTION_INFO_V1(tensor_ne);
 
 /*
  * The header alone: with external or uncompressed storage a slice fetch
@@ -154,56 +150,4 @@ tensor_permute(PG_FUNCTION_ARGS)
 	r = InitTensor(t->dtype, t->ndim, odims);
 	dtx_permute_copy(TensorElemSize(t), t->ndim, dims, perm, TensorData(t), TensorData(r));
 	PG_RETURN_TENSOR_P(r);
-}
-
-/*
- * Equal when dtype, shape and every element are equal, floats compared as
- * PostgreSQL compares float8: -0 = 0 and NaN = NaN.
- */
-static bool
-TensorEqual(const Tensor *a, const Tensor *b)
-{
-	int64		n = TensorNumel(a);
-
-	CheckSameDtype("comparing tensors", a, b);
-	if (a->ndim != b->ndim ||
-		memcmp(a->dims, b->dims, sizeof(int32) * a->ndim) != 0)
-		return false;
-	switch (a->dtype)
-	{
-		case DTX_FLOAT32:
-			{
-				const float *x = TensorData(a),
-						   *y = TensorData(b);
-
-				for (int64 i = 0; i < n; i++)
-					if (x[i] != y[i] && !(isnan(x[i]) && isnan(y[i])))
-						return false;
-				return true;
-			}
-		case DTX_FLOAT64:
-			{
-				const double *x = TensorData(a),
-						   *y = TensorData(b);
-
-				for (int64 i = 0; i < n; i++)
-					if (x[i] != y[i] && !(isnan(x[i]) && isnan(y[i])))
-						return false;
-				return true;
-			}
-		default:
-			return memcmp(TensorData(a), TensorData(b), n * TensorElemSize(a)) == 0;
-	}
-}
-
-Datum
-tensor_eq(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_BOOL(TensorEqual(PG_GETARG_TENSOR_P(0), PG_GETARG_TENSOR_P(1)));
-}
-
-Datum
-tensor_ne(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_BOOL(!TensorEqual(PG_GETARG_TENSOR_P(0), PG_GETARG_TENSOR_P(1)));
 }

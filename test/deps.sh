@@ -7,4 +7,4 @@ apt-get update -q
 apt-get install -y -q --no-install-recommends \
 	postgresql-15 postgresql-server-dev-15 libopenblas-dev \
 	gcc make pkg-config clang libclang-rt-14-dev ca-certificates \
-	python3 python3-psycopg
+	python3 python3-numpy python3-psycopg python3-psycopg2

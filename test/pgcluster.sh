@@ -30,7 +30,7 @@ listen_addresses = ''
 unix_socket_directories = '$PG_TMP'
 port = $PGPORT
 fsync = off
-shared_buffers = 512MB
+shared_buffers = ${PG_SHARED_BUFFERS:-512MB}
 max_wal_size = 4GB
 jit = off
 CONF

@@ -21,17 +21,27 @@ dtx_bin_decode_header(const unsigned char *buf, size_t len, size_t max_bytes,
 	int			zero = 0;
 
 	memset(h, 0, sizeof(*h));
+	if (len >= 2 && buf[0] == DTX_BIN_LAYOUT_MARKER)
+	{
+		h->layout = buf[1];
+		return DTX_BIN_LAYOUT;
+	}
 	if (len < 4)
 		return DTX_BIN_TRUNCATED;
 	h->ndim = buf[0];
 	h->dtype = buf[1];
 	h->flags = (buf[2] << 8) | buf[3];
+	/*
+	 * dotext writes a dtype code of 1 to 7 and zero flags: anything else is
+	 * another program's bytes (a float array sent as binary, say), which
+	 * deserves another message than a tensor with a bad size.
+	 */
+	if (h->dtype < DTX_FLOAT32 || h->dtype > DTX_INT8 || h->flags != 0)
+		return DTX_BIN_NOT_TENSOR;
 	if (h->ndim > DTX_MAX_NDIM)
 		return DTX_BIN_RANK;
 	if (!dtx_dtype_supported(h->dtype))
 		return DTX_BIN_DTYPE;
-	if (h->flags != 0)
-		return DTX_BIN_FLAGS;
 	if (len - 4 < (size_t) 4 * h->ndim)
 		return DTX_BIN_TRUNCATED;
 	for (int k = 0; k < h->ndim; k++)

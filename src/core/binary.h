@@ -2,8 +2,13 @@
  * binary.h: the binary (send/recv) form of a tensor, decoded and validated
  * in plain C so that the decoder can be fuzzed without a server.
  *
- *   uint8 ndim, uint8 dtype, uint16 flags (must be 0),
- *   int32 dims[ndim], then numel elements; all in network byte order.
+ * Layout 1 (dotext 0.1 and 0.2), all integers in network byte order:
+ *   uint8 ndim (0..16), uint8 dtype (1 float32, 2 float64, 3 int32,
+ *   4 int64), uint16 flags (0), int32 dims[ndim] (each >= 0), then the
+ *   numel elements in C order: IEEE 754 binary32/binary64 or two's
+ *   complement integers, each in network byte order.
+ * A later layout starts with the byte 0xFF (never a rank) and a layout
+ * version byte, so that this decoder can name it instead of misreading it.
  */
 #ifndef DOTEXT_BINARY_H
 #define DOTEXT_BINARY_H
@@ -12,13 +17,19 @@
 #include <stdint.h>
 #include "dtype.h"
 
+/* the first byte of a layout after 1, and what version 1 would write there */
+#define DTX_BIN_LAYOUT_MARKER	0xFF
+
 typedef enum DtxBinCode
 {
 	DTX_BIN_OK = 0,
-	DTX_BIN_TRUNCATED,			/* header, dims or data cut short */
+	/* not a dotext tensor at all: another client's bytes */
+	DTX_BIN_NOT_TENSOR,			/* header bytes no dotext ever wrote */
+	DTX_BIN_LAYOUT,				/* a later layout (marker, then version) */
+	DTX_BIN_DTYPE,				/* a planned dtype this version cannot store */
+	/* a dotext tensor header, with something wrong after it */
 	DTX_BIN_RANK,				/* ndim above DTX_MAX_NDIM */
-	DTX_BIN_DTYPE,				/* unknown or unsupported dtype code */
-	DTX_BIN_FLAGS,				/* reserved flag bits set */
+	DTX_BIN_TRUNCATED,			/* header, dims or data cut short */
 	DTX_BIN_NEGDIM,				/* a negative dimension */
 	DTX_BIN_TOO_LARGE			/* element count or bytes beyond max_bytes */
 } DtxBinCode;
@@ -28,6 +39,7 @@ typedef struct DtxBinHeader
 	int			ndim;
 	int			dtype;
 	int			flags;
+	int			layout;			/* DTX_BIN_LAYOUT: the version named */
 	int64_t		dims[DTX_MAX_NDIM];
 	int64_t		numel;
 	size_t		data_offset;	/* where the elements start in the message */

@@ -8,6 +8,7 @@
  */
 #include <math.h>
 
+#include "distance.h"
 #include "kern_simd.h"
 #include "prefetch.h"
 #include "kernels.h"
@@ -184,29 +185,16 @@ dtx_rowdot(int dtype, const DtxRowSpec *spec, const void *a, const void *b,
 	return DTX_OK;
 }
 
-/* the clamped cosine of PyTorch's cosine_similarity */
-static inline double
-cosine(double ab, double aa, double bb)
-{
-	return ab / (fmax(sqrt(aa), DTX_NORM_EPS) * fmax(sqrt(bb), DTX_NORM_EPS));
-}
-
 DtxStatus
 dtx_cosine(int dtype, const void *a, const void *b, int64_t n, double *out)
 {
 	DtxRowSpec	spec = {0};
 
-	if (dtype == DTX_FLOAT32)
+	if (dtype == DTX_FLOAT32 || dtype == DTX_FLOAT64)
 	{
-		double		ab,
-					aa,
-					bb;
-
-		dtx_simd_init();
-		dtx_prefetch_row(a, n * sizeof(float));
-		dtx_prefetch_row(b, n * sizeof(float));
-		dtx_f32dot3(a, b, n, &ab, &aa, &bb);
-		*out = cosine(ab, aa, bb);
+		dtx_prefetch_row(a, (size_t) n * dtx_elem_size(dtype));
+		dtx_prefetch_row(b, (size_t) n * dtx_elem_size(dtype));
+		*out = dtx_row_metric(dtx_simd(), DTX_METRIC_COSINE, dtype, a, b, n);
 		return DTX_OK;
 	}
 	spec.n = n;
@@ -243,13 +231,15 @@ dtx_rowcosine(int dtype, const DtxRowSpec *spec, const void *a, const void *b,
 			dtx_prefetch_row(pa, n * es);
 			dtx_f32dot3((const float *) pa, (const float *) pb, n, &ab, &aa, &bb);
 		}
+		else if (dtype == DTX_FLOAT64)
+			dtx_simd()->f64dot3((const double *) pa, (const double *) pb, n, &ab, &aa, &bb);
 		else
 		{
 			ab = dot_as_double(dtype, pa, pb, n);
 			aa = dot_as_double(dtype, pa, pa, n);
 			bb = dot_as_double(dtype, pb, pb, n);
 		}
-		c = cosine(ab, aa, bb);
+		c = dtx_cosine_of_sums(ab, aa, bb);
 
 		if (dtype == DTX_FLOAT32)
 			((float *) out)[r] = (float) c;

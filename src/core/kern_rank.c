@@ -41,7 +41,12 @@ dtx_topk_scan_f32(const float *rows, int64_t n, const int64_t *ids, int64_t firs
 	const DtxBlas *blas;
 
 	dtx_simd_init();
-	blas = nq >= DTX_TOPK_SGEMM_MIN_QUERIES && d > 0 ? dtx_blas() : NULL;
+	/*
+	 * the sgemm filter's error bound 2du/(1-du) holds only while d*u < 1: at
+	 * 2^23 dimensions and beyond, exact dots alone
+	 */
+	blas = nq >= DTX_TOPK_SGEMM_MIN_QUERIES && d > 0 && d < ((int64_t) 1 << 23) ?
+		dtx_blas() : NULL;
 	if (n == 0)
 		return DTX_OK;
 	if (blas == NULL)

@@ -1,6 +1,12 @@
 /*
- * kern_simd.c: dot loops with runtime dispatch (see kern_simd.h).
+ * kern_simd.c: the float loops of kern_simd.h, once per path, and the
+ * choice among them.  The loops themselves are in kern_simd_lanes.h; this
+ * file gives each path its 16-lane primitives.
  */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "kern_simd.h"
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
@@ -8,240 +14,310 @@
 #define DTX_X86 1
 #endif
 
-static double
-f32dot_generic(const float *a, const float *b, int64_t n)
-{
-	double		s0 = 0,
-				s1 = 0,
-				s2 = 0,
-				s3 = 0;
-	int64_t		i = 0;
+#define DTX_STR2(x) #x
+#define DTX_STR(x) DTX_STR2(x)
+#define DTX_CAT2(a, b) a##_##b
+#define DTX_CAT(a, b) DTX_CAT2(a, b)
+/* a primitive of the path being defined: L(fma) is lanes_fma_avx2 there */
+#define L(op) DTX_CAT(DTX_CAT(lanes, op), DTX_SUFFIX)
 
-	for (; i + 4 <= n; i += 4)
-	{
-		s0 += (double) a[i] * b[i];
-		s1 += (double) a[i + 1] * b[i + 1];
-		s2 += (double) a[i + 2] * b[i + 2];
-		s3 += (double) a[i + 3] * b[i + 3];
-	}
-	for (; i < n; i++)
-		s0 += (double) a[i] * b[i];
-	return (s0 + s1) + (s2 + s3);
+/* the one reduction tree: lane l + lane l+8, then +4, +2, +1 */
+static inline double
+lanes_sum(double *s)
+{
+	for (int l = 0; l < 8; l++)
+		s[l] += s[l + 8];
+	for (int l = 0; l < 4; l++)
+		s[l] += s[l + 4];
+	s[0] += s[2];
+	s[1] += s[3];
+	return s[0] + s[1];
 }
 
-static void
-f32dot3_generic(const float *a, const float *b, int64_t n, double *ab, double *aa, double *bb)
+/* ---- plain C: the definition the vector paths follow ---- */
+typedef struct
 {
-	double		s = 0,
-				x = 0,
-				y = 0;
+	double		v[16];
+} DtxLanesC;
 
-	for (int64_t i = 0; i < n; i++)
-	{
-		s += (double) a[i] * b[i];
-		x += (double) a[i] * a[i];
-		y += (double) b[i] * b[i];
-	}
-	*ab = s;
-	*aa = x;
-	*bb = y;
+#define DtxLanes DtxLanesC
+#define DTX_SUFFIX generic
+#define DTX_TARGET
+#define LANES_MAP(expr) \
+	DtxLanes r; \
+	for (int l = 0; l < 16; l++) \
+		r.v[l] = (expr); \
+	return r
+
+static inline DtxLanes
+L(zero)(void)
+{
+	LANES_MAP(0.0);
+}
+static inline DtxLanes
+L(ld32)(const float *p)
+{
+	LANES_MAP((double) p[l]);
+}
+static inline DtxLanes
+L(ld64)(const double *p)
+{
+	LANES_MAP(p[l]);
+}
+static inline void
+L(st)(double *s, DtxLanes x)
+{
+	memcpy(s, x.v, sizeof(x.v));
+}
+static inline DtxLanes
+L(add)(DtxLanes x, DtxLanes y)
+{
+	LANES_MAP(x.v[l] + y.v[l]);
+}
+static inline DtxLanes
+L(sub)(DtxLanes x, DtxLanes y)
+{
+	LANES_MAP(x.v[l] - y.v[l]);
+}
+static inline DtxLanes
+L(abs)(DtxLanes x)
+{
+	LANES_MAP(fabs(x.v[l]));
+}
+static inline DtxLanes
+L(fma)(DtxLanes x, DtxLanes y, DtxLanes acc)
+{
+	LANES_MAP(fma(x.v[l], y.v[l], acc.v[l]));
+}
+static inline DtxLanes
+L(madd32)(DtxLanes x, DtxLanes y, DtxLanes acc)
+{
+	LANES_MAP(acc.v[l] + x.v[l] * y.v[l]);
 }
 
-static double
-f64dot_generic(const double *a, const double *b, int64_t n)
-{
-	double		s0 = 0,
-				s1 = 0,
-				s2 = 0,
-				s3 = 0;
-	int64_t		i = 0;
-
-	for (; i + 4 <= n; i += 4)
-	{
-		s0 += a[i] * b[i];
-		s1 += a[i + 1] * b[i + 1];
-		s2 += a[i + 2] * b[i + 2];
-		s3 += a[i + 3] * b[i + 3];
-	}
-	for (; i < n; i++)
-		s0 += a[i] * b[i];
-	return (s0 + s1) + (s2 + s3);
-}
+#include "kern_simd_lanes.h"
+#undef DtxLanes
+#undef DTX_SUFFIX
+#undef DTX_TARGET
 
 #ifdef DTX_X86
-__attribute__((target("avx2,fma")))
-static double
-f32dot_avx2(const float *a, const float *b, int64_t n)
+/* ---- AVX2 + FMA: four registers of 4 doubles, lanes 0-3, 4-7, 8-11, 12-15 ---- */
+typedef struct
 {
-	__m256d		acc0 = _mm256_setzero_pd(),
-				acc1 = _mm256_setzero_pd(),
-				acc2 = _mm256_setzero_pd(),
-				acc3 = _mm256_setzero_pd();
-	int64_t		i = 0;
-	double		t[4];
+	__m256d		r[4];
+} DtxLanes256;
 
-	for (; i + 16 <= n; i += 16)
-	{
-		__m256		va = _mm256_loadu_ps(a + i),
-					vb = _mm256_loadu_ps(b + i),
-					wa = _mm256_loadu_ps(a + i + 8),
-					wb = _mm256_loadu_ps(b + i + 8);
+#define DtxLanes DtxLanes256
+#define DTX_SUFFIX avx2
+#define DTX_TARGET __attribute__((target("avx2,fma")))
+/* spelt out, not a loop: GCC at -O2 would keep the registers in memory */
+#define LANES_EACH(expr) \
+	DtxLanes o; \
+	{ const int k = 0; o.r[k] = (expr); } \
+	{ const int k = 1; o.r[k] = (expr); } \
+	{ const int k = 2; o.r[k] = (expr); } \
+	{ const int k = 3; o.r[k] = (expr); } \
+	return o
 
-		acc0 = _mm256_fmadd_pd(_mm256_cvtps_pd(_mm256_castps256_ps128(va)),
-							   _mm256_cvtps_pd(_mm256_castps256_ps128(vb)), acc0);
-		acc1 = _mm256_fmadd_pd(_mm256_cvtps_pd(_mm256_extractf128_ps(va, 1)),
-							   _mm256_cvtps_pd(_mm256_extractf128_ps(vb, 1)), acc1);
-		acc2 = _mm256_fmadd_pd(_mm256_cvtps_pd(_mm256_castps256_ps128(wa)),
-							   _mm256_cvtps_pd(_mm256_castps256_ps128(wb)), acc2);
-		acc3 = _mm256_fmadd_pd(_mm256_cvtps_pd(_mm256_extractf128_ps(wa, 1)),
-							   _mm256_cvtps_pd(_mm256_extractf128_ps(wb, 1)), acc3);
-	}
-	acc0 = _mm256_add_pd(_mm256_add_pd(acc0, acc1), _mm256_add_pd(acc2, acc3));
-	_mm256_storeu_pd(t, acc0);
-	return (t[0] + t[1]) + (t[2] + t[3]) + f32dot_generic(a + i, b + i, n - i);
+DTX_TARGET static inline DtxLanes
+L(zero)(void)
+{
+	LANES_EACH(_mm256_setzero_pd());
+}
+DTX_TARGET static inline DtxLanes
+L(ld32)(const float *p)
+{
+	LANES_EACH(_mm256_cvtps_pd(_mm_loadu_ps(p + 4 * k)));
+}
+DTX_TARGET static inline DtxLanes
+L(ld64)(const double *p)
+{
+	LANES_EACH(_mm256_loadu_pd(p + 4 * k));
+}
+DTX_TARGET static inline void
+L(st)(double *s, DtxLanes x)
+{
+	_mm256_storeu_pd(s, x.r[0]);
+	_mm256_storeu_pd(s + 4, x.r[1]);
+	_mm256_storeu_pd(s + 8, x.r[2]);
+	_mm256_storeu_pd(s + 12, x.r[3]);
+}
+DTX_TARGET static inline DtxLanes
+L(add)(DtxLanes x, DtxLanes y)
+{
+	LANES_EACH(_mm256_add_pd(x.r[k], y.r[k]));
+}
+DTX_TARGET static inline DtxLanes
+L(sub)(DtxLanes x, DtxLanes y)
+{
+	LANES_EACH(_mm256_sub_pd(x.r[k], y.r[k]));
+}
+DTX_TARGET static inline DtxLanes
+L(abs)(DtxLanes x)
+{
+	LANES_EACH(_mm256_andnot_pd(_mm256_set1_pd(-0.0), x.r[k]));
+}
+DTX_TARGET static inline DtxLanes
+L(fma)(DtxLanes x, DtxLanes y, DtxLanes acc)
+{
+	LANES_EACH(_mm256_fmadd_pd(x.r[k], y.r[k], acc.r[k]));
+}
+DTX_TARGET static inline DtxLanes
+L(madd32)(DtxLanes x, DtxLanes y, DtxLanes acc)
+{
+	LANES_EACH(_mm256_fmadd_pd(x.r[k], y.r[k], acc.r[k]));
 }
 
-__attribute__((target("avx2,fma")))
-static double
-f64dot_avx2(const double *a, const double *b, int64_t n)
-{
-	__m256d		acc0 = _mm256_setzero_pd(),
-				acc1 = _mm256_setzero_pd();
-	int64_t		i = 0;
-	double		t[4];
+#include "kern_simd_lanes.h"
+#undef DtxLanes
+#undef DTX_SUFFIX
+#undef DTX_TARGET
+#undef LANES_EACH
 
-	for (; i + 8 <= n; i += 8)
-	{
-		acc0 = _mm256_fmadd_pd(_mm256_loadu_pd(a + i), _mm256_loadu_pd(b + i), acc0);
-		acc1 = _mm256_fmadd_pd(_mm256_loadu_pd(a + i + 4), _mm256_loadu_pd(b + i + 4), acc1);
-	}
-	_mm256_storeu_pd(t, _mm256_add_pd(acc0, acc1));
-	return (t[0] + t[1]) + (t[2] + t[3]) + f64dot_generic(a + i, b + i, n - i);
+/* ---- AVX-512F: two registers of 8 doubles, lanes 0-7 and 8-15 ---- */
+typedef struct
+{
+	__m512d		r[2];
+} DtxLanes512;
+
+#define DtxLanes DtxLanes512
+#define DTX_SUFFIX avx512
+#define DTX_TARGET __attribute__((target("avx512f")))
+#define LANES_EACH(expr) \
+	DtxLanes o; \
+	{ const int k = 0; o.r[k] = (expr); } \
+	{ const int k = 1; o.r[k] = (expr); } \
+	return o
+
+DTX_TARGET static inline DtxLanes
+L(zero)(void)
+{
+	LANES_EACH(_mm512_setzero_pd());
+}
+DTX_TARGET static inline DtxLanes
+L(ld32)(const float *p)
+{
+	/* one vcvtps2pd zmm, m256: load and widen 8 floats */
+	LANES_EACH(_mm512_cvtps_pd(_mm256_loadu_ps(p + 8 * k)));
+}
+DTX_TARGET static inline DtxLanes
+L(ld64)(const double *p)
+{
+	LANES_EACH(_mm512_loadu_pd(p + 8 * k));
+}
+DTX_TARGET static inline void
+L(st)(double *s, DtxLanes x)
+{
+	_mm512_storeu_pd(s, x.r[0]);
+	_mm512_storeu_pd(s + 8, x.r[1]);
+}
+DTX_TARGET static inline DtxLanes
+L(add)(DtxLanes x, DtxLanes y)
+{
+	LANES_EACH(_mm512_add_pd(x.r[k], y.r[k]));
+}
+DTX_TARGET static inline DtxLanes
+L(sub)(DtxLanes x, DtxLanes y)
+{
+	LANES_EACH(_mm512_sub_pd(x.r[k], y.r[k]));
+}
+DTX_TARGET static inline DtxLanes
+L(abs)(DtxLanes x)
+{
+	LANES_EACH(_mm512_abs_pd(x.r[k]));
+}
+DTX_TARGET static inline DtxLanes
+L(fma)(DtxLanes x, DtxLanes y, DtxLanes acc)
+{
+	LANES_EACH(_mm512_fmadd_pd(x.r[k], y.r[k], acc.r[k]));
+}
+DTX_TARGET static inline DtxLanes
+L(madd32)(DtxLanes x, DtxLanes y, DtxLanes acc)
+{
+	LANES_EACH(_mm512_fmadd_pd(x.r[k], y.r[k], acc.r[k]));
 }
 
-/* 8 floats at a time, loaded and widened in one instruction (vcvtps2pd zmm, m256) */
-__attribute__((target("avx512f")))
-static double
-f32dot_avx512(const float *a, const float *b, int64_t n)
-{
-	__m512d		acc0 = _mm512_setzero_pd(),
-				acc1 = _mm512_setzero_pd(),
-				acc2 = _mm512_setzero_pd(),
-				acc3 = _mm512_setzero_pd();
-	int64_t		i = 0;
-
-	for (; i + 32 <= n; i += 32)
-	{
-		acc0 = _mm512_fmadd_pd(_mm512_cvtps_pd(_mm256_loadu_ps(a + i)),
-							   _mm512_cvtps_pd(_mm256_loadu_ps(b + i)), acc0);
-		acc1 = _mm512_fmadd_pd(_mm512_cvtps_pd(_mm256_loadu_ps(a + i + 8)),
-							   _mm512_cvtps_pd(_mm256_loadu_ps(b + i + 8)), acc1);
-		acc2 = _mm512_fmadd_pd(_mm512_cvtps_pd(_mm256_loadu_ps(a + i + 16)),
-							   _mm512_cvtps_pd(_mm256_loadu_ps(b + i + 16)), acc2);
-		acc3 = _mm512_fmadd_pd(_mm512_cvtps_pd(_mm256_loadu_ps(a + i + 24)),
-							   _mm512_cvtps_pd(_mm256_loadu_ps(b + i + 24)), acc3);
-	}
-	for (; i + 8 <= n; i += 8)
-		acc0 = _mm512_fmadd_pd(_mm512_cvtps_pd(_mm256_loadu_ps(a + i)),
-							   _mm512_cvtps_pd(_mm256_loadu_ps(b + i)), acc0);
-	acc0 = _mm512_add_pd(_mm512_add_pd(acc0, acc1), _mm512_add_pd(acc2, acc3));
-	return _mm512_reduce_add_pd(acc0) + f32dot_generic(a + i, b + i, n - i);
-}
-
-__attribute__((target("avx512f")))
-static void
-f32dot3_avx512(const float *a, const float *b, int64_t n, double *ab, double *aa, double *bb)
-{
-	__m512d		s0 = _mm512_setzero_pd(), s1 = s0, x0 = s0, x1 = s0, y0 = s0, y1 = s0;
-	int64_t		i = 0;
-	double		t1,
-				t2,
-				t3;
-
-	for (; i + 16 <= n; i += 16)
-	{
-		__m512d		va = _mm512_cvtps_pd(_mm256_loadu_ps(a + i)),
-					vb = _mm512_cvtps_pd(_mm256_loadu_ps(b + i)),
-					wa = _mm512_cvtps_pd(_mm256_loadu_ps(a + i + 8)),
-					wb = _mm512_cvtps_pd(_mm256_loadu_ps(b + i + 8));
-
-		s0 = _mm512_fmadd_pd(va, vb, s0);
-		x0 = _mm512_fmadd_pd(va, va, x0);
-		y0 = _mm512_fmadd_pd(vb, vb, y0);
-		s1 = _mm512_fmadd_pd(wa, wb, s1);
-		x1 = _mm512_fmadd_pd(wa, wa, x1);
-		y1 = _mm512_fmadd_pd(wb, wb, y1);
-	}
-	f32dot3_generic(a + i, b + i, n - i, &t1, &t2, &t3);
-	*ab = _mm512_reduce_add_pd(_mm512_add_pd(s0, s1)) + t1;
-	*aa = _mm512_reduce_add_pd(_mm512_add_pd(x0, x1)) + t2;
-	*bb = _mm512_reduce_add_pd(_mm512_add_pd(y0, y1)) + t3;
-}
-
-__attribute__((target("avx512f")))
-static double
-f64dot_avx512(const double *a, const double *b, int64_t n)
-{
-	__m512d		acc0 = _mm512_setzero_pd(),
-				acc1 = _mm512_setzero_pd();
-	int64_t		i = 0;
-
-	for (; i + 16 <= n; i += 16)
-	{
-		acc0 = _mm512_fmadd_pd(_mm512_loadu_pd(a + i), _mm512_loadu_pd(b + i), acc0);
-		acc1 = _mm512_fmadd_pd(_mm512_loadu_pd(a + i + 8), _mm512_loadu_pd(b + i + 8), acc1);
-	}
-	return _mm512_reduce_add_pd(_mm512_add_pd(acc0, acc1)) +
-		f64dot_generic(a + i, b + i, n - i);
-}
-#endif
+#include "kern_simd_lanes.h"
+#undef DtxLanes
+#undef DTX_SUFFIX
+#undef DTX_TARGET
+#undef LANES_EACH
+#endif							/* DTX_X86 */
 
 dtx_f32dot_fn dtx_f32dot = NULL;
 dtx_f32dot3_fn dtx_f32dot3 = NULL;
 dtx_f64dot_fn dtx_f64dot = NULL;
-static const char *simd_name = "generic";
-static int	force_generic = 0;
+static const DtxSimd *chosen = NULL;
 
+const DtxSimd *
+dtx_simd_path(const char *name)
+{
+	if (strcmp(name, "generic") == 0)
+		return &simd_generic;
+#ifdef DTX_X86
+	__builtin_cpu_init();
+	if (strcmp(name, "avx2") == 0 &&
+		__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+		return &simd_avx2;
+	if (strcmp(name, "avx512") == 0 && __builtin_cpu_supports("avx512f"))
+		return &simd_avx512;
+#endif
+	return NULL;
+}
+
+static void
+use(const DtxSimd *s)
+{
+	chosen = s;
+	dtx_f32dot3 = s->f32dot3;
+	dtx_f64dot = s->f64dot;
+	dtx_f32dot = s->f32dot;		/* last: dtx_simd_init tests it */
+}
+
+/*
+ * DOTEXT_SIMD names a path; one this CPU lacks (or a misspelt name) falls
+ * back to the best it has, and dtx_simd_name() tells which ran.
+ */
 void
 dtx_simd_init(void)
 {
+	const char *want;
+	const DtxSimd *s = NULL;
+
 	if (dtx_f32dot)
 		return;
-	dtx_f32dot = f32dot_generic;
-	dtx_f32dot3 = f32dot3_generic;
-	dtx_f64dot = f64dot_generic;
-	simd_name = "generic";
-	if (force_generic)
-		return;
-#ifdef DTX_X86
-	__builtin_cpu_init();
-	if (__builtin_cpu_supports("avx512f"))
-	{
-		dtx_f32dot = f32dot_avx512;
-		dtx_f32dot3 = f32dot3_avx512;
-		dtx_f64dot = f64dot_avx512;
-		simd_name = "avx512";
-	}
-	else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
-	{
-		dtx_f32dot = f32dot_avx2;
-		dtx_f64dot = f64dot_avx2;
-		simd_name = "avx2";
-	}
-#endif
+	want = getenv("DOTEXT_SIMD");
+	if (want != NULL)
+		s = dtx_simd_path(want);
+	if (s == NULL)
+		s = dtx_simd_path("avx512");
+	if (s == NULL)
+		s = dtx_simd_path("avx2");
+	if (s == NULL)
+		s = &simd_generic;
+	use(s);
+}
+
+const DtxSimd *
+dtx_simd(void)
+{
+	dtx_simd_init();
+	return chosen;
 }
 
 const char *
 dtx_simd_name(void)
 {
-	dtx_simd_init();
-	return simd_name;
+	return dtx_simd()->name;
 }
 
-void
-dtx_simd_force_generic(int on)
+int
+dtx_simd_select(const char *name)
 {
-	force_generic = on;
-	dtx_f32dot = NULL;
-	dtx_simd_init();
+	const DtxSimd *s = dtx_simd_path(name);
+
+	if (s == NULL)
+		return 0;
+	use(s);
+	return 1;
 }

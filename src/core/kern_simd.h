@@ -1,12 +1,23 @@
 /*
- * kern_simd.h: the inner dot loops, picked once at run time for the CPU
- * (AVX-512, AVX2+FMA, or plain C).  The build never uses -march=native, so
- * one binary runs on every x86-64 and uses what the CPU has.
+ * kern_simd.h: the inner loops of every float dot product, distance and
+ * norm, with one summation order on every CPU.
  *
- * float32 products are summed in double: a float32 accumulator loses about
- * 1e-5 relative on 100K elements, a double one stays well inside 1e-6.
- * The summation order depends on the path, so the last bits of a float
- * result may differ between CPUs (never between two runs on one machine).
+ * Each loop keeps 16 double partial sums ("lanes"): element i goes to lane
+ * i % 16, lanes start at +0, and at the end they are added in one fixed
+ * tree, lane l with lane l+8, then l+4, then l+2, then l+1.  The plain C
+ * loops, the AVX2 loops (four 4-double registers) and the AVX-512 loops
+ * (two 8-double registers) all follow that order, and each step is one
+ * correctly rounded operation: a float32 product is exact in double, so a
+ * fused multiply-add there equals a product then an add; for float64
+ * products and squared differences every path uses a fused multiply-add
+ * (fma() in C).  So dot, <#>, cosine, <=>, <->, <+>, rowdot, rowcosine
+ * and norm give the same bits on every x86 CPU and in the plain C build:
+ * an expression index built on one server agrees with a replica on
+ * another CPU.
+ *
+ * The path is picked once per process: the best the CPU has, or the one
+ * the environment variable DOTEXT_SIMD names (avx512, avx2, generic),
+ * when the CPU has it.  The build never uses -march=native.
  */
 #ifndef DOTEXT_KERN_SIMD_H
 #define DOTEXT_KERN_SIMD_H
@@ -15,22 +26,53 @@
 
 typedef double (*dtx_f32dot_fn) (const float *a, const float *b, int64_t n);
 typedef double (*dtx_f64dot_fn) (const double *a, const double *b, int64_t n);
-
+/* a.b, a.a and b.b in one pass (cosine); ab is bit for bit the dot */
 typedef void (*dtx_f32dot3_fn) (const float *a, const float *b, int64_t n,
 								double *ab, double *aa, double *bb);
+typedef void (*dtx_f64dot3_fn) (const double *a, const double *b, int64_t n,
+								double *ab, double *aa, double *bb);
+/* float32 rows against a float32 query widened to double once */
+typedef double (*dtx_f32wdot_fn) (const float *a, const double *wq, int64_t n);
+typedef void (*dtx_f32wdot2_fn) (const float *a, const double *wq, int64_t n,
+								 double *ab, double *aa);
 
+/* one path's loops */
+typedef struct DtxSimd
+{
+	const char *name;			/* "avx512", "avx2" or "generic" */
+	dtx_f32dot_fn f32dot;
+	dtx_f64dot_fn f64dot;
+	dtx_f32dot3_fn f32dot3;
+	dtx_f64dot3_fn f64dot3;
+	dtx_f32dot_fn f32l2sq;		/* sum of (a-b)^2 */
+	dtx_f64dot_fn f64l2sq;
+	dtx_f32dot_fn f32l1;		/* sum of |a-b| */
+	dtx_f64dot_fn f64l1;
+	/* the same against a widened query wq (a ranking scan's one query): same bits */
+	dtx_f32wdot_fn f32wdot;
+	dtx_f32wdot2_fn f32wdot2;	/* a.q and a.a */
+	dtx_f32wdot_fn f32wl2sq;
+	dtx_f32wdot_fn f32wl1;
+} DtxSimd;
+
+/* the chosen path's loops, as plain pointers for the hot callers */
 extern dtx_f32dot_fn dtx_f32dot;
-/* a.b, a.a and b.b in one pass (cosine), each summed in double */
 extern dtx_f32dot3_fn dtx_f32dot3;
 extern dtx_f64dot_fn dtx_f64dot;
 
-/* choose the loops for this CPU; called by every kernel entry (cheap) */
+/* choose the loops once per process; called by every kernel entry (cheap) */
 void		dtx_simd_init(void);
+
+/* the chosen path */
+const DtxSimd *dtx_simd(void);
 
 /* "avx512", "avx2" or "generic": what dtx_simd_init chose */
 const char *dtx_simd_name(void);
 
-/* tests: force the plain C loops (1) or the CPU's best (0) */
-void		dtx_simd_force_generic(int on);
+/* a named path's loops, or NULL when this CPU lacks it (tests, benchmarks) */
+const DtxSimd *dtx_simd_path(const char *name);
+
+/* tests: switch to a named path (returns 0 when this CPU lacks it) */
+int			dtx_simd_select(const char *name);
 
 #endif

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "kern_poll.h"
 #include "kernels.h"
 
 /* true when (s1, i1) ranks below (s2, i2) */
@@ -88,9 +89,12 @@ dtx_topk_sorted(DtxTopK *t)
 {
 	/* heap sort: move the worst to the end, repeatedly */
 	int64_t		n = t->n;
+	DtxPoll		poll = DTX_POLL_INIT;
 
 	while (t->n > 1)
 	{
+		/* a sift costs about log2(k) steps: k may be tens of millions */
+		dtx_poll(&poll, 64);
 		int64_t		last = --t->n;
 		double		s = t->score[0];
 		int64_t		d = t->id[0];
@@ -102,4 +106,57 @@ dtx_topk_sorted(DtxTopK *t)
 		sift_down(t, 0);
 	}
 	t->n = n;
+}
+
+void
+dtx_topk_merge(DtxTopK *dst, const DtxTopK *src)
+{
+	DtxPoll		poll = DTX_POLL_INIT;
+
+	for (int64_t i = 0; i < src->n; i++)
+	{
+		dtx_topk_push(dst, src->score[i], src->id[i]);
+		dtx_poll(&poll, 64);
+	}
+}
+
+static inline int64_t
+clamp_min1(int64_t v)
+{
+	return v < 1 ? 1 : v;
+}
+
+void
+dtx_topk_blocks(int64_t nq, int64_t d, int64_t *rows, int64_t *queries)
+{
+	int64_t		cap,
+				square,
+				m,
+				qb;
+
+	d = clamp_min1(d);
+	nq = clamp_min1(nq);
+	/* rows that fit the copy buffer and the scratch */
+	cap = clamp_min1(DTX_TOPK_BLOCK_ELEMS / d);
+	if (cap > DTX_TOPK_BLOCK_SCORES)
+		cap = DTX_TOPK_BLOCK_SCORES;
+	/* a square block, rows x queries, for when all queries are too many */
+	square = clamp_min1((int64_t) sqrt((double) (DTX_TOPK_BLOCK_WORK / d)));
+	/* all queries in one call while that leaves at least a square's rows */
+	m = nq <= DTX_TOPK_BLOCK_WORK / d ? DTX_TOPK_BLOCK_WORK / (nq * d) : 0;
+	if (m > DTX_TOPK_BLOCK_SCORES / nq)
+		m = DTX_TOPK_BLOCK_SCORES / nq;
+	if (m >= square || m >= cap)
+	{
+		*rows = m < cap ? m : cap;
+		*queries = nq;
+		return;
+	}
+	/* else split the queries too, so each call still reuses what it reads */
+	m = square < cap ? square : cap;
+	qb = clamp_min1(DTX_TOPK_BLOCK_WORK / (m * d));
+	if (qb > DTX_TOPK_BLOCK_SCORES / m)
+		qb = clamp_min1(DTX_TOPK_BLOCK_SCORES / m);
+	*rows = m;
+	*queries = qb < nq ? qb : nq;
 }

@@ -125,10 +125,6 @@ DtxStatus	dtx_batch_matmul_normalized(int dtype, int64_t M, int64_t K, int64_t P
 DtxStatus	dtx_convert(int src_dtype, const void *src, int dst_dtype, void *dst,
 						int64_t n, int64_t *bad);
 
-/* the same with float64 source values (the parser's exact digits) */
-#define dtx_convert_from_f64(src, dst_dtype, dst, n, bad) \
-	dtx_convert(DTX_FLOAT64, (src), (dst_dtype), (dst), (n), (bad))
-
 /*
  * Ranking: out (nq x nrows, row-major) = queries (nq x d) @ rows^T, float32.
  * Through sgemm when OpenBLAS is loaded (float accumulation, about 1e-6
@@ -166,8 +162,26 @@ void		dtx_topk_push(DtxTopK *t, double score, int64_t id);
 /* leave the entries best first (the heap order is gone afterwards) */
 void		dtx_topk_sorted(DtxTopK *t);
 
+/* push every entry of src into dst (merging partial results of one top k) */
+void		dtx_topk_merge(DtxTopK *dst, const DtxTopK *src);
+
 /* fewer queries than this: exact dots directly, sgemm would not pay */
 #define DTX_TOPK_SGEMM_MIN_QUERIES 8
+
+/*
+ * How topk splits its work so that the server can check for cancel between
+ * kernel calls: one call of dtx_topk_scan_f32 scores at most *rows rows
+ * against at most *queries queries.  Chunks are sized by the work they do:
+ * queries x rows x d stays under DTX_TOPK_BLOCK_WORK multiply-adds (about
+ * 0.5 ms of sgemm on one core, a few ms when every row is rescored exactly),
+ * the scratch scores (queries x rows floats) under DTX_TOPK_BLOCK_SCORES and
+ * the rows (rows x d floats, the copy buffer) under DTX_TOPK_BLOCK_ELEMS.
+ * Both results are >= 1; a single (row, query) dot is never split.
+ */
+#define DTX_TOPK_BLOCK_WORK		((int64_t) 1 << 24)
+#define DTX_TOPK_BLOCK_SCORES	((int64_t) 1 << 20)
+#define DTX_TOPK_BLOCK_ELEMS	((int64_t) 1 << 20)
+void		dtx_topk_blocks(int64_t nq, int64_t d, int64_t *rows, int64_t *queries);
 
 /*
  * Score n float32 rows (n x d) against nq queries (nq x d) and push every

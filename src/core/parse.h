@@ -12,10 +12,15 @@
  * any decimal point, exponent, inf or nan gives float32, no token at all
  * gives float32.
  *
- * Parsing is two passes over the text so that the caller allocates with its
- * own allocator and size checks in between: dtx_parse_scan() validates the
- * syntax and finds the shape and dtype; dtx_parse_fill() converts the
- * numbers into the caller's buffer.
+ * dtx_parse() reads a literal in one pass into the caller's buffer, sized
+ * by dtx_parse_capacity() (a count of commas).  dtx_parse_scan() alone
+ * validates the syntax and finds the shape and dtype, and dtx_parse_fill()
+ * converts the numbers after it, for callers that want the exact size
+ * first.
+ *
+ * Both take a tick callback (may be NULL) that they call at least once per
+ * megabyte of text, whatever its tokens: the server checks for cancel
+ * there (it may not return).
  */
 #ifndef DOTEXT_PARSE_H
 #define DOTEXT_PARSE_H
@@ -46,6 +51,8 @@ typedef struct DtxParseError
 	int64_t		tok_len;		/* and its length */
 } DtxParseError;
 
+typedef void (*DtxTick) (void);
+
 typedef struct DtxParseInfo
 {
 	int			ndim;
@@ -57,23 +64,36 @@ typedef struct DtxParseInfo
 } DtxParseInfo;
 
 /* Pass 1: syntax, shape and dtype.  Returns DTX_PARSE_OK or fills *err. */
-DtxParseCode dtx_parse_scan(const char *s, DtxParseInfo *info, DtxParseError *err);
+DtxParseCode dtx_parse_scan(const char *s, DtxParseInfo *info, DtxParseError *err,
+							DtxTick tick);
 
 /*
  * Pass 2: convert the numbers of a literal that passed dtx_parse_scan() into
- * data, info->numel elements of the given dtype (any supported dtype; integer
- * tokens are read as int64 and converted, float tokens are read at the
- * target's precision, or as double and truncated toward zero for integer
- * targets).  A value outside the dtype's range is DTX_PARSE_RANGE.
- *
- * For float32 targets: if exact is not NULL, exact[i] receives each
- * element's value read as a double; if exact_needed is not NULL, it is set
- * to 1 when some element's double differs from its float32 widened, so
- * the caller can keep those digits and a later conversion to float64 loses
- * none.  Either may be NULL.
+ * data, info->numel elements of the given dtype (any supported dtype).
+ * Float targets read every token, integer or not, rounding once from its
+ * digits (so an integer too wide for int64 is a float like any other);
+ * integer targets read integer tokens exactly and truncate float tokens
+ * toward zero.  A value outside the dtype's range is DTX_PARSE_RANGE.
  */
 DtxParseCode dtx_parse_fill(const char *s, const DtxParseInfo *info, int dtype,
-							void *data, double *exact, int *exact_needed,
-							DtxParseError *err);
+							void *data, DtxParseError *err, DtxTick tick);
+
+/*
+ * Both at once, in one pass over the text: the syntax, shape and dtype
+ * into *info and the numbers, read as dtype as dtx_parse_fill does, into
+ * data, which has room for cap elements (dtx_parse_capacity(s) is always
+ * enough).  A syntax error anywhere wins over a range error; on
+ * DTX_PARSE_RANGE, *info is complete, so a caller that guessed float32 for
+ * an untagged literal can see that it is int64 (info->dtype) and read it
+ * again with dtx_parse_fill.
+ */
+DtxParseCode dtx_parse(const char *s, int dtype, void *data, int64_t cap,
+					   DtxParseInfo *info, DtxParseError *err, DtxTick tick);
+
+/* an upper bound on the number of elements: one more than the commas */
+int64_t		dtx_parse_capacity(const char *s);
+
+/* the dtype a literal's tag names, DTX_INVALID if it has none (or a bad one) */
+int			dtx_parse_tag(const char *s);
 
 #endif

@@ -7,13 +7,8 @@
 
 #include "kern_poll.h"
 
-/*
- * a * b for sizes (both >= 0): 0 when either is 0, INT64_MAX when the
- * product overflows.  Products of dims use it so that huge dims next to a
- * zero one give 0 whatever their order, and never overflow on the way.
- */
-static int64_t
-mul_sat(int64_t a, int64_t b)
+int64_t
+dtx_mul_sat(int64_t a, int64_t b)
 {
 	int64_t		r;
 
@@ -78,8 +73,8 @@ dtx_rows_plan(int andim, const int64_t *adims, int bndim, const int64_t *bdims,
 		out_dims[k] = d;
 		spec->a_stride[k] = da == 1 ? 0 : astr;
 		spec->b_stride[k] = db == 1 ? 0 : bstr;
-		astr = mul_sat(astr, da);
-		bstr = mul_sat(bstr, db);
+		astr = dtx_mul_sat(astr, da);
+		bstr = dtx_mul_sat(bstr, db);
 	}
 	*out_ndim = nlead;
 	return DTX_SHAPE_OK;
@@ -127,7 +122,7 @@ dtx_axis_plan(int xndim, const int64_t *xdims, int yndim, const int64_t *ydims,
 			continue;
 		plan->xperm[nx++] = k;
 		plan->out_dims[no++] = xdims[k];
-		plan->M = mul_sat(plan->M, xdims[k]);
+		plan->M = dtx_mul_sat(plan->M, xdims[k]);
 	}
 	plan->xperm[nx++] = rx;
 	plan->yperm[ny++] = 0;
@@ -138,7 +133,7 @@ dtx_axis_plan(int xndim, const int64_t *xdims, int yndim, const int64_t *ydims,
 			continue;
 		plan->yperm[ny++] = k;
 		plan->out_dims[no++] = ydims[k];
-		plan->P = mul_sat(plan->P, ydims[k]);
+		plan->P = dtx_mul_sat(plan->P, ydims[k]);
 	}
 	/* Keras expands a (B) result to (B, 1) */
 	if (no == 1)
@@ -282,7 +277,7 @@ dtx_reshape_plan(int64_t numel, const int64_t *newdims, int nnew, int64_t *out)
 		}
 		if (newdims[k] < 0)
 			return DTX_SHAPE_BAD_ARG;
-		known = mul_sat(known, newdims[k]);
+		known = dtx_mul_sat(known, newdims[k]);
 		out[k] = newdims[k];
 	}
 	if (infer >= 0)

@@ -20,6 +20,13 @@ typedef enum DtxShapeCode
 } DtxShapeCode;
 
 /*
+ * a * b for sizes (both >= 0): 0 when either is 0, INT64_MAX when the
+ * product overflows.  Products of dims use it so that huge dims next to a
+ * zero one give 0 whatever their order, and never overflow on the way.
+ */
+int64_t		dtx_mul_sat(int64_t a, int64_t b);
+
+/*
  * Number of elements of a shape, or -1 if a dim is negative or the product
  * exceeds max_numel (pass INT64_MAX for no cap).
  */

@@ -3,20 +3,32 @@
 # `vector` extension), plain SQL on real[], and this machine's memory read
 # bandwidth, in one run on one throwaway cluster.
 #
-#   bash test/bench/rank_bench.sh [--size 100k768|1m128|1m768] [--runs N] [--queries Q]
+#   bash test/bench/rank_bench.sh [--size 100k768|1m128|1m768] [--runs N] [--queries Q] [--rank-only]
 #
 # Deterministic data (test/bench/gen_data.c) is loaded by binary COPY into
 # every table, so all of them hold the same floats.  JIT is off and no
 # parallel workers run.  Each query runs --runs times after one warm-up;
 # the table shows medians.  Needs dotext installed (make install).
+#
+# The per-row comparison with pgvector (<#>, <=>, <->, STORAGE PLAIN) runs
+# dotext's and pgvector's queries in turn within each round, so a noisy
+# neighbour hits both alike, and twice: in the buffer pool as the load left
+# it (a table's blocks in consecutive buffers), and "churned": after a
+# restart, with every block of both tables read once in shuffled order
+# (pg_prewarm per block), as in a server whose pool has been in use.
+# --rank-only runs just that part.  The SIMD path is DOTEXT_SIMD's (set it
+# in the environment: the server inherits it) or the CPU's best; the
+# pgvector build is the installed vector.so, described by PGVECTOR_BUILD
+# (e.g. PGVECTOR_BUILD="default, -march=native") and by its instructions.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-size=100k768 runs=7 nq=100
+size=100k768 runs=7 nq=100 rank_only=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 		--size) size=$2; shift 2 ;;
 		--runs) runs=$2; shift 2 ;;
 		--queries) nq=$2; shift 2 ;;
+		--rank-only) rank_only=1; shift ;;
 		*) echo "unknown argument $1" >&2; exit 2 ;;
 	esac
 done
@@ -63,8 +75,38 @@ BEGIN
 	END LOOP;
 	RETURN (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x) FROM unnest(ms) x);
 END \$\$;
+-- the queries of qs in turn, n rounds after one warm-up round.  Returns
+-- each query's median on-CPU ms (the backend's own run time from
+-- /proc/self/schedstat: on a shared machine, time spent waiting for a core
+-- is not the query's), then each one's median wall-clock ms.
+CREATE FUNCTION bench_many(qs text[], n int) RETURNS float8[] LANGUAGE plpgsql AS \$\$
+DECLARE t0 timestamptz; c0 float8; m int := array_length(qs, 1);
+	cpu float8[] := '{}'; wall float8[] := '{}'; r float8[] := '{}';
+BEGIN
+	FOR j IN 1..m LOOP EXECUTE qs[j]; END LOOP;
+	FOR i IN 1..n LOOP
+		FOR j IN 1..m LOOP
+			c0 := split_part(pg_read_file('/proc/self/schedstat'), ' ', 1)::float8;
+			t0 := clock_timestamp();
+			EXECUTE qs[j];
+			wall := wall || extract(epoch FROM clock_timestamp() - t0) * 1000;
+			cpu := cpu || (split_part(pg_read_file('/proc/self/schedstat'), ' ', 1)::float8 - c0) / 1e6;
+		END LOOP;
+	END LOOP;
+	FOR j IN 1..m LOOP
+		r := r || (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY cpu[(k - 1) * m + j])
+				   FROM generate_series(1, n) k);
+	END LOOP;
+	FOR j IN 1..m LOOP
+		r := r || (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY wall[(k - 1) * m + j])
+				   FROM generate_series(1, n) k);
+	END LOOP;
+	RETURN r;
+END \$\$;
 SQL
-for t in t_main t_ext t_plain; do
+tensor_tables="t_main t_ext t_plain" vector_tables="v_default v_plain"
+[ "$rank_only" = 1 ] && tensor_tables=t_plain vector_tables=v_plain
+for t in $tensor_tables; do
 	$gen $rows $dim 1 tensor | P -c "COPY $t FROM STDIN (FORMAT binary)"
 done
 $gen $nq $dim 2 query | P -c "COPY queries FROM STDIN (FORMAT binary)"
@@ -77,10 +119,88 @@ CREATE TABLE v_default (id bigint, emb vector($dim));
 CREATE TABLE v_plain (id bigint, emb vector($dim));
 ALTER TABLE v_plain ALTER COLUMN emb SET STORAGE PLAIN;
 SQL
-	for t in v_default v_plain; do
+	for t in $vector_tables; do
 		$gen $rows $dim 1 vector | P -c "COPY $t FROM STDIN (FORMAT binary)"
 	done
 fi
+P -c "VACUUM ANALYZE t_plain" >/dev/null
+[ "$has_vector" = 1 ] && P -c "VACUUM ANALYZE v_plain" >/dev/null
+
+q=$(psql -XAtc "SELECT q::text FROM one_query")
+qv=$(psql -XAtc "SELECT tensor_to_float4(q)::text FROM one_query" | tr '{}' '[]')
+simd=$(psql -XAtc "SELECT dotext_simd_info()")
+cpu="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs) (family $(grep -m1 'cpu family' /proc/cpuinfo | cut -d: -f2 | xargs) model $(grep -m1 '^model\s' /proc/cpuinfo | cut -d: -f2 | xargs))"
+isa=$(grep -qw avx512f /proc/cpuinfo && echo "AVX-512" || { grep -qw avx2 /proc/cpuinfo && echo "AVX2, no AVX-512" || echo "no AVX2"; })
+pgv="skipped: the server has no vector extension"
+if [ "$has_vector" = 1 ]; then
+	so="$(pg_config --pkglibdir)/vector.so"
+	pgv="$(psql -XAtc "SELECT extversion FROM pg_extension WHERE extname = 'vector'") ($so, ${PGVECTOR_BUILD:-build flags not given})"
+	command -v objdump >/dev/null && pgv="$pgv; its code has $(objdump -d "$so" | grep -c zmm) zmm and $(objdump -d "$so" | grep -c ymm) ymm instructions"
+fi
+
+# per-row ranking, dotext against pgvector, interleaved; fills pr[<mode>_<query>]
+declare -A pr
+perrow() {
+	local mode=$1 qs=("SELECT id FROM t_plain ORDER BY emb <#> '$q' LIMIT 10"
+		"SELECT id FROM t_plain ORDER BY emb <=> '$q' LIMIT 10"
+		"SELECT id FROM t_plain ORDER BY emb <-> '$q' LIMIT 10")
+	local names=(t_dot t_cos t_l2)
+	qs+=("SELECT count(emb) FROM t_plain")	# the floor: every tuple header, no float
+	names+=(t_scan)
+	if [ "$has_vector" = 1 ]; then
+		qs+=("SELECT id FROM v_plain ORDER BY emb <#> '$qv' LIMIT 10"
+			"SELECT id FROM v_plain ORDER BY emb <=> '$qv' LIMIT 10"
+			"SELECT id FROM v_plain ORDER BY emb <-> '$qv' LIMIT 10")
+		names+=(v_dot v_cos v_l2)
+	fi
+	local arr="ARRAY[" sep="" k=0
+	for x in "${qs[@]}"; do arr+="$sep\$q\$$x\$q\$"; sep=","; done
+	arr+="]"
+	local res m=${#names[@]}
+	res=$(psql -XAtc "SELECT array_to_string(ARRAY(SELECT round(x::numeric, 1) FROM unnest(bench_many($arr, $runs)) x), ' ')")
+	# on-CPU medians first, then wall-clock ones
+	for x in $res; do
+		if [ $k -lt $m ]; then pr[${mode}_${names[$k]}]=$x; else pr[wall_${mode}_${names[$((k - m))]}]=$x; fi
+		k=$((k + 1))
+	done
+}
+perrow fresh
+# churn: an empty pool after a restart, then both tables' blocks read in shuffled order
+as_owner "$PG_BIN/pg_ctl" -D "$PGDATA" -l "$PG_TMP/server.log" -w restart >/dev/null
+churn_tables="'t_plain'"
+[ "$has_vector" = 1 ] && churn_tables="'t_plain', 'v_plain'"
+P <<SQL >/dev/null
+CREATE EXTENSION IF NOT EXISTS pg_prewarm;
+SELECT count(pg_prewarm(rel, 'buffer', 'main', blk, blk)) FROM (
+	SELECT rel, blk FROM unnest(ARRAY[$churn_tables]::regclass[]) rel,
+		LATERAL generate_series(0, pg_relation_size(rel) / current_setting('block_size')::int - 1) blk
+	ORDER BY random()) s;
+SQL
+perrow churned
+
+r() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) printf "%.2fx", a / b; else print "-" }'; }
+echo
+echo "per-row ranking, dotext against pgvector: $rows x $dim float32, STORAGE PLAIN, top 10, median of $runs interleaved rounds"
+echo "machine: $(nproc) cores, $cpu, $isa; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "dotext loops: $simd"
+echo "pgvector: $pgv"
+echo "ms: the backend's on-CPU time; the last column compares wall-clock medians"
+echo "floor: bare scan of t_plain, count(emb) (every tuple header, no float): ${pr[fresh_t_scan]} ms fresh, ${pr[churned_t_scan]} ms churned"
+pbytes=$(psql -XAtc "SELECT pg_table_size('t_plain')")
+pbw=$(test/bench/build/membw 2>/dev/null | grep -oE '[0-9.]+ GB/s' | tail -1 | grep -oE '[0-9.]+' || true)
+[ -n "$pbw" ] && echo "memory read bandwidth (test/bench/membw, one core): $pbw GB/s: reading t_plain's $((pbytes / 1000000)) MB takes $(awk -v b=$pbytes -v g=$pbw 'BEGIN{printf "%.1f", b / g / 1e6}') ms"
+echo
+printf "| %-5s | %-7s | %9s | %9s | %17s | %10s |\n" "query" "pool" "dotext ms" "pgvector" "pgvector / dotext" "wall ratio"
+printf "| %-5s | %-7s | %9s | %9s | %17s | %10s |\n" "---" "---" "---:" "---:" "---:" "---:"
+for mode in fresh churned; do
+	for op in dot cos l2; do
+		sym=$(case $op in dot) echo "<#>" ;; cos) echo "<=>" ;; l2) echo "<->" ;; esac)
+		printf "| %-5s | %-7s | %9s | %9s | %17s | %10s |\n" "$sym" "$mode" "${pr[${mode}_t_$op]}" \
+			"${pr[${mode}_v_$op]:-skipped}" "$(r "${pr[${mode}_v_$op]:-0}" "${pr[${mode}_t_$op]}")" \
+			"$(r "${pr[wall_${mode}_v_$op]:-0}" "${pr[wall_${mode}_t_$op]}")"
+	done
+done
+[ "$rank_only" = 1 ] && exit 0
 # stored batches of 1024 rows, and a small real[] table for plain SQL
 P <<SQL
 CREATE TABLE t_batch AS SELECT min(id) AS first_id, stack(emb ORDER BY id) AS embs
@@ -94,8 +214,6 @@ big_ok=$([ $((rows * dim * 4)) -lt 1000000000 ] && echo 1 || echo 0)
 $gen 10000 $dim 1 real | P -c "COPY r_small FROM STDIN (FORMAT binary)"
 P -c "CREATE TABLE t_small AS SELECT * FROM t_main WHERE id <= 10000" -c "VACUUM ANALYZE" >/dev/null
 
-q=$(psql -XAtc "SELECT q::text FROM one_query")
-qv=$(psql -XAtc "SELECT tensor_to_float4(q)::text FROM one_query" | tr '{}' '[]')
 median() { psql -XAtc "SELECT round(bench(\$q\$$1\$q\$, $runs)::numeric, 1)"; }
 ids() { psql -XAtc "SELECT string_agg(id::text, ',' ORDER BY ord) FROM ($1) s(id, ord)"; }
 
@@ -125,8 +243,7 @@ fi
 bytes=$(psql -XAtc "SELECT pg_table_size('t_plain')")
 main_bytes=$(psql -XAtc "SELECT pg_table_size('t_main')")
 batch_bytes=$(psql -XAtc "SELECT pg_table_size('t_batch')")
-bw=""
-[ -x test/bench/build/membw ] && bw=$(test/bench/build/membw 2>/dev/null | grep -oE '[0-9.]+ GB/s' | tail -1 | grep -oE '[0-9.]+')
+bw=$pbw
 
 # exactness: the same top 10 from every form (and from pgvector)
 ref=$(ids "SELECT id, row_number() OVER () FROM (SELECT id FROM t_plain ORDER BY emb <#> '$q', id LIMIT 10) x")
@@ -141,7 +258,6 @@ fi
 r() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) printf "%.1fx", a / b; else print "-" }'; }
 echo
 echo "dotext ranking benchmark: $rows x $dim float32, top 10, median of $runs runs (ms)"
-cpu="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs) (family $(grep -m1 'cpu family' /proc/cpuinfo | cut -d: -f2 | xargs) model $(grep -m1 '^model\s' /proc/cpuinfo | cut -d: -f2 | xargs))"
 echo "machine: $(nproc) cores, $cpu, PostgreSQL $(psql -XAtc 'SHOW server_version'), jit off, no parallel workers"
 echo "table t_plain: $((bytes / 1000000)) MB; t_main: $((main_bytes / 1000000)) MB; t_batch: $((batch_bytes / 1000000)) MB"
 [ -n "$bw" ] && echo "memory read bandwidth (test/bench/membw, one core): $bw GB/s -> reading t_plain takes $(awk -v b=$bytes -v g=$bw 'BEGIN{printf "%.1f", b / g / 1e6}') ms"

@@ -1,15 +1,17 @@
 /*
  * fuzz_shape.c: libFuzzer target for the shape logic of the operations:
- * broadcasting (rowdot), Keras axes (axis_dot), permute, reshape.  The
- * input bytes become two shapes of rank 0-16, with dims from small sizes,
- * zeros and values up to 2^31-1, and a few axis numbers; every plan that
- * succeeds is checked against its own promises (in 128-bit arithmetic, so
- * that huge dims cannot hide a wrong product), and permutations of shapes
- * small enough to allocate are run on real buffers.
+ * broadcasting (rowdot, and NumPy's for + - *), Keras axes (axis_dot),
+ * permute, reshape.  The input bytes become two shapes of rank 0-16, with
+ * dims from small sizes, zeros and values up to 2^31-1, and a few axis
+ * numbers; every plan that succeeds is checked against its own promises (in
+ * 128-bit arithmetic, so that huge dims cannot hide a wrong product), and
+ * permutations and broadcasts of shapes small enough to allocate are run on
+ * real buffers.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "elementwise.h"
 #include "shape.h"
 
 int			LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
@@ -50,6 +52,72 @@ numel128(int nd, const int64_t *d)
 	return n;
 }
 
+/*
+ * NumPy broadcasting: the plan's shape obeys the rule, and the element-wise
+ * kernel, run in two ranges split at an arbitrary element, gives what a
+ * naive per-element seek gives.
+ */
+static void
+check_broadcast(int andim, const int64_t *a, int bndim, const int64_t *b, unsigned split)
+{
+	DtxBroadcast bc;
+	int64_t		an = dtx_numel(andim, a, INT64_MAX),
+				bn = dtx_numel(bndim, b, INT64_MAX);
+	int32_t    *x,
+			   *y,
+			   *out;
+	int64_t		idx[16],
+				ao,
+				bo,
+				cut;
+
+	DtxBroadcastCode code = dtx_broadcast_plan(andim, a, bndim, b, INT64_MAX, &bc);
+
+	/* huge dims beside others may give more elements than a size can hold */
+	if (code == DTX_BROADCAST_TOO_LARGE)
+		return;
+	if (code != DTX_BROADCAST_OK)
+	{
+		/* refused only when some pair of dims really cannot broadcast */
+		int			nd = andim > bndim ? andim : bndim;
+
+		for (int k = 0; k < nd; k++)
+		{
+			int64_t		da = k < andim ? a[andim - 1 - k] : 1,
+						db = k < bndim ? b[bndim - 1 - k] : 1;
+
+			if (da != db && da != 1 && db != 1)
+				return;
+		}
+		abort();
+	}
+	if (bc.numel != dtx_numel(bc.ndim, bc.dims, INT64_MAX))
+		abort();
+	/* small outputs only: the per-element reference is slow, and size adds nothing */
+	if (bc.numel > 64 || an < 0 || bn < 0 || an > 4096 || bn > 4096)
+		return;
+	x = malloc((an + 1) * sizeof(int32_t));
+	y = malloc((bn + 1) * sizeof(int32_t));
+	out = malloc((bc.numel + 1) * sizeof(int32_t));
+	for (int64_t i = 0; i < an; i++)
+		x[i] = (int32_t) (i * 1000);
+	for (int64_t i = 0; i < bn; i++)
+		y[i] = (int32_t) i;
+	cut = bc.numel ? split % (bc.numel + 1) : 0;
+	if (dtx_ew_binary(DTX_EW_ADD, DTX_INT32, &bc, x, y, out, 0, cut) != DTX_OK ||
+		dtx_ew_binary(DTX_EW_ADD, DTX_INT32, &bc, x, y, out, cut, bc.numel - cut) != DTX_OK)
+		abort();
+	for (int64_t i = 0; i < bc.numel; i++)
+	{
+		dtx_broadcast_seek(&bc, i, idx, &ao, &bo);
+		if (ao < 0 || ao >= an || bo < 0 || bo >= bn || out[i] != x[ao] + y[bo])
+			abort();
+	}
+	free(x);
+	free(y);
+	free(out);
+}
+
 int
 LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
@@ -70,6 +138,7 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	for (int k = 0; k < bndim; k++)
 		b[k] = dim(take(&data, &size));
 
+	check_broadcast(andim, a, bndim, b, take(&data, &size));
 	if (dtx_rows_plan(andim, a, bndim, b, &spec, &ond, od) == DTX_SHAPE_OK)
 	{
 		if (ond != (andim > bndim ? andim : bndim) - 1 || spec.n != a[andim - 1])

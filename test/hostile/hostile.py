@@ -134,6 +134,8 @@ POOLS = {
     "double precision[]": ["'{1e308,2}'::float8[]", "'{{1},{2}}'::float8[]", "'{NULL,1}'::float8[]"],
     "integer[] ": [],
     "bigint[]": ["'{9223372036854775807}'::int8[]", "'{{1,2}}'::int8[]", "'{}'::int8[]"],
+    "cstring": ["'[1,2]'::cstring", "'float32(0,2147483647):[]'::cstring", "'x'::cstring"],
+    "oid": ["0", "'tensor'::regtype::oid"],
     "numeric[]": ["'{1.5,2}'::numeric[]", "'{1e400}'::numeric[]", "'{NaN}'::numeric[]", "'{1,2}'::numeric[]"],
 }
 
@@ -178,7 +180,8 @@ rng = random.Random(20261202)
 stmts = []
 skipped = []
 for sig, name, kind, args in funcs:
-    if any(t in ("internal", "cstring") for t in args) or not args:
+    # SQL cannot make a value of type internal: support functions are unreachable
+    if not args or "internal" in args:
         skipped.append(sig)
         continue
     pools = [POOLS.get(t) for t in args]
@@ -232,7 +235,7 @@ for s in stmts:
             continue
         st = e.sqlstate
         states[st] += 1
-        if st == "XX000":
+        if st.startswith("XX"):	# internal error, data corrupted, index corrupted
             internal.append(f"{s}: {e}")
         if st == "57014":
             hung.append(s)
@@ -246,7 +249,7 @@ for s in stmts:
 elapsed = time.time() - t0
 
 print(f"# {len(stmts)} statements from {len(funcs) - len(skipped)} functions and {len(ops)} operators "
-      f"in {elapsed:.1f} s; not called directly (internal or cstring arguments): {len(skipped)}")
+      f"in {elapsed:.1f} s; not callable from SQL (internal arguments) or without arguments: {len(skipped)}")
 print("# outcomes by SQLSTATE: " + ", ".join(f"{k} {v}" for k, v in sorted(states.items())))
 for what, lst in (("crash", crashes), ("internal error", internal), ("hang", hung), ("memory", memory)):
     for line in lst[:10]:
@@ -254,7 +257,7 @@ for what, lst in (("crash", crashes), ("internal error", internal), ("hang", hun
 with admin() as a:
     same = a.execute("SELECT pg_postmaster_start_time()").fetchone()[0] == start
 tap(not crashes and same, f"sweep of {len(stmts)} statements: the server never restarted ({len(crashes)} lost connections)")
-tap(not internal, f"no internal error (XX000): {len(internal)}")
+tap(not internal, f"no internal error (class XX): {len(internal)}")
 tap(not hung, f"no statement on tiny inputs ran into the {GUARD_MS} ms guard: {len(hung)}")
 if base_peak is None:
     print("# skip: backend memory not readable from /proc (run as root or as the server's user)")
@@ -290,13 +293,15 @@ LONG = [
     ("tensor to double precision[] of 4 MB, repeated", "SELECT cardinality(tensor_to_float8(f32)) FROM big, generate_series(1, 100)"),
     ("double precision[] of 4 MB to tensor, repeated", "SELECT numel(tensor_to_float8(f32)::tensor) FROM big, generate_series(1, 100)"),
     ("text output of a 4 MB tensor, repeated", "SELECT length(f32::text) FROM big, generate_series(1, 100)"),
-    ("text input of a 100 MB literal", "SELECT numel(lit::tensor) FROM big"),
+    # fetching the 100 MB text is PostgreSQL's and does not cancel: time out inside the parse
+    ("text input of a 100 MB literal", "SELECT numel(lit::tensor) FROM big", 700),
     ("topk over 200000 rows x 20", "SELECT topk(emb, id, emb, 10) FROM many, generate_series(1, 20)"),
     ("stack of 200000 rows x 10", "SELECT numel(stack(emb)) FROM many, generate_series(1, 10)"),
 ]
 late_all = []
-for name, sql in LONG:
-    u.execute(f"SET statement_timeout = {TIMEOUT_MS}")
+for name, sql, *opt in LONG:
+    timeout_ms = opt[0] if opt else TIMEOUT_MS
+    u.execute(f"SET statement_timeout = {timeout_ms}")
     t = time.time()
     state = "none"
     try:
@@ -307,10 +312,11 @@ for name, sql in LONG:
             state = "crash"
             u = reconnect()
     ms = (time.time() - t) * 1000
-    late = ms - TIMEOUT_MS
+    late = ms - timeout_ms
     late_all.append(late)
     print(f"# {name}: ended after {ms:.0f} ms ({state}), {late:.0f} ms after the timeout")
-    tap(state in ("57014", "none") and late <= LATE_MS,
+    # a case that ends before its timeout proves nothing: each is long on purpose
+    tap(state == "57014" and late <= LATE_MS,
         f"{name}: stopped within {LATE_MS} ms of statement_timeout ({late:.0f} ms)")
 print(f"# slowest cancel: {max(late_all):.0f} ms after the timeout")
 u.close()

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# pg_dump and restore keep every tensor of every dtype bit for bit, the
-# column modifiers included; compared value by value through tensor_send.
+# pg_dump and restore, and COPY out and in (text and binary), keep every
+# tensor of every dtype bit for bit, the column modifiers included, with the
+# same stored size and the same conversion to float64; compared value by
+# value through tensor_send and pg_column_size.
 # Expects the environment of test/pgcluster.sh (PGHOST, PGPORT, PGUSER).
 set -euo pipefail
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
@@ -21,6 +23,11 @@ INSERT INTO t (id, v) VALUES
   (7, '[[[1.5,2],[3,4]],[[5,6],[7,8]]]'),
   (8, '[]'), (9, 'int64:[]'), (10, 'float64:[[],[]]'), (11, 'int32:[[[]]]');
 INSERT INTO t (id, v64, v32) VALUES (12, '[0.1, 0.7]', '[1, -1]');
+-- untyped float32 literals whose digits say more than float32 holds
+INSERT INTO t (id, v) VALUES (13, '[0.1, 0.12345678901234567, 16777217, 1e-40]'),
+  (14, '[[0.3333333333333333, 2.718281828459045], [1e38, -7e-45]]'),
+  (15, 'float64(2,0):[]'), (16, 'int32(0,3,0):[]');
+INSERT INTO t (id, v) SELECT 300 + g, ('[' || random() || ',' || random() || ',' || g / 7.0 || ']')::tensor FROM generate_series(1, 50) g;
 INSERT INTO t (id, v) SELECT 100 + g, ARRAY[random(), random(), g]::float8[]::tensor FROM generate_series(1, 50) g;
 INSERT INTO t (id, v) SELECT 200 + g, ARRAY[random()::real, -g]::real[]::tensor FROM generate_series(1, 50) g;
 SQL
@@ -30,13 +37,25 @@ SQL
 
 ok "pg_dump writes the modifier as tensor(float64)" "grep -q 'v64 public.tensor(float64)' '$PGHOST/dr.sql'"
 # compare through a text export of the bytes, since the databases differ
-q="SELECT id, coalesce(encode(tensor_send(v),'hex'),'-'), coalesce(encode(tensor_send(v64),'hex'),'-'), coalesce(encode(tensor_send(v32),'hex'),'-'), format_type(atttypid, atttypmod) FROM t, pg_attribute WHERE attrelid = 't'::regclass AND attname = 'v64' ORDER BY id"
+q="SELECT id, coalesce(encode(tensor_send(v),'hex'),'-'), coalesce(encode(tensor_send(v64),'hex'),'-'), coalesce(encode(tensor_send(v32),'hex'),'-'),
+  pg_column_size(v), pg_column_size(v64), pg_column_size(v32), coalesce(encode(tensor_send(v::tensor(float64)),'hex'),'-'),
+  format_type(atttypid, atttypmod) FROM t, pg_attribute WHERE attrelid = 't'::regclass AND attname = 'v64' ORDER BY id"
 psql -qXAt -d dr_src -c "$q" >"$PGHOST/src.txt"
 psql -qXAt -d dr_dst -c "$q" >"$PGHOST/dst.txt"
-ok "every value restored bit for bit ($(wc -l <"$PGHOST/src.txt") rows)" "cmp -s '$PGHOST/src.txt' '$PGHOST/dst.txt' && [ \$(wc -l <'$PGHOST/src.txt') = 112 ]"
-dtypes=$(psql -qXAt -d dr_dst -c "SELECT string_agg(dtype(v) || ':' || array_to_string(shape(v), 'x'), ' ' ORDER BY id) FROM t WHERE id <= 11")
-ok "dtypes and shapes survive" "[ '$dtypes' = 'float32:8 float64:6 int32:3 int64:2 float32: int64: float32:2x2x2 float32:0 int64:0 float64:2x0 int32:1x1x0' ]"
+ok "every value restored bit for bit ($(wc -l <"$PGHOST/src.txt") rows)" "cmp -s '$PGHOST/src.txt' '$PGHOST/dst.txt' && [ \$(wc -l <'$PGHOST/src.txt') = 166 ]"
+dtypes=$(psql -qXAt -d dr_dst -c "SELECT string_agg(dtype(v) || ':' || array_to_string(shape(v), 'x'), ' ' ORDER BY id) FROM t WHERE id <= 16 AND v IS NOT NULL")
+ok "dtypes and shapes survive" "[ '$dtypes' = 'float32:8 float64:6 int32:3 int64:2 float32: int64: float32:2x2x2 float32:0 int64:0 float64:2x0 int32:1x1x0 float32:4 float32:2x2 float64:2x0 int32:0x3x0' ]"
+sizes=$(psql -qXAt -d dr_dst -c "SELECT string_agg(pg_column_size(v)::text, ' ' ORDER BY id) FROM t WHERE id IN (1, 13, 14)")
+ok "a float32 value is 4 bytes an element whatever its digits ($sizes)" "[ '$sizes' = '45 29 29' ]"
 ok "float64 column keeps 0.1 exactly" "[ \"\$(psql -qXAt -d dr_dst -c 'SELECT tensor_to_float8(v64) = ARRAY[0.1::float8, 0.7] FROM t WHERE id = 12')\" = t ]"
+# COPY out and in, text and binary, into a table of the same definition
+for fmt in text binary; do
+	psql -qX -v ON_ERROR_STOP=1 -d dr_src -c "\\copy t TO '$PGHOST/t.$fmt' (FORMAT $fmt)" \
+		-c "CREATE TABLE t_$fmt (LIKE t)" -c "\\copy t_$fmt FROM '$PGHOST/t.$fmt' (FORMAT $fmt)"
+	psql -qXAt -d dr_src -c "${q//FROM t,/FROM t_$fmt AS t,}" | sed 's/|[^|]*$//' >"$PGHOST/copy_$fmt.txt"
+	sed 's/|[^|]*$//' "$PGHOST/src.txt" >"$PGHOST/src_nomod.txt"
+	ok "COPY $fmt out and in keeps bits, sizes and float64 conversions" "cmp -s '$PGHOST/src_nomod.txt' '$PGHOST/copy_$fmt.txt'"
+done
 # plain-SQL dump restores too
 psql -qX -d postgres -c "DROP DATABASE dr_dst" -c "CREATE DATABASE dr_dst"
 psql -qX -v ON_ERROR_STOP=1 -d dr_dst -f "$PGHOST/dr.sql" >/dev/null

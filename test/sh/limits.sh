@@ -40,8 +40,8 @@ echo "$out" | sed 's/^/# /'
 
 # a 50 MB literal: result, and the backend's peak memory against the input
 # size.  PostgreSQL itself holds the query string and the scanner's copy of
-# the literal (2x); an untagged decimal literal also keeps its exact digits
-# until the type modifier is applied (see README, "No digit is lost").
+# the literal (2x); an untagged literal is read as float32 and then converted
+# by the type modifier, a second copy for a moment (see README, "The type").
 hwm="SELECT substring(pg_read_file('/proc/' || pg_backend_pid() || '/status') from 'VmHWM:\\s+([0-9]+)')"
 measure() { # SQL expression around the literal, literal prefix -> "bytes peak_growth result"
 	python3 - "$PGHOST/big.sql" "$hwm" "$1" "$2" <<'PY'

@@ -612,7 +612,7 @@ main(void)
 	/* again with OpenBLAS off and the plain C loops */
 	setenv("DOTEXT_NO_BLAS", "1", 1);
 	dtx_blas_reset();
-	dtx_simd_force_generic(1);
+	dtx_simd_select("generic");
 	printf("# BLAS: %s, loops: %s\n", dtx_blas_info(), dtx_simd_name());
 	run_all();
 	return tap_done();

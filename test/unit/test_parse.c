@@ -12,11 +12,11 @@
 static DtxParseCode
 parse(const char *s, DtxParseInfo *info, void *data, DtxParseError *err)
 {
-	DtxParseCode c = dtx_parse_scan(s, info, err);
+	DtxParseCode c = dtx_parse_scan(s, info, err, NULL);
 
 	if (c != DTX_PARSE_OK)
 		return c;
-	return dtx_parse_fill(s, info, info->dtype, data, NULL, NULL, err);
+	return dtx_parse_fill(s, info, info->dtype, data, err, NULL);
 }
 
 static void
@@ -96,7 +96,7 @@ test_errors(void)
 	expect_code("1 2", DTX_PARSE_SYNTAX, "two scalars");
 	expect_code("bogus:[1]", DTX_PARSE_BAD_DTYPE, "unknown tag");
 	expect_code("float32(0,5):[1]", DTX_PARSE_SHAPE, "shape prefix with elements");
-	expect_code("float32(1,5):[]", DTX_PARSE_SHAPE, "shape prefix disagrees with brackets");
+	expect_code("float32(1,5):[]", DTX_PARSE_SHAPE, "shape prefix of a non-empty tensor");
 	expect_code("float32(0):5", DTX_PARSE_SHAPE, "shape prefix on a scalar");
 	expect_code("float32(0,5)[]", DTX_PARSE_SYNTAX, "shape prefix without colon");
 	expect_code("float32(0,x):[]", DTX_PARSE_SYNTAX, "bad shape prefix");
@@ -115,10 +115,10 @@ test_errors(void)
 		DtxParseInfo info;
 		DtxParseError err;
 
-		dtx_parse_scan("[1, 2 3]", &info, &err);
+		dtx_parse_scan("[1, 2 3]", &info, &err, NULL);
 		tap_ok(err.pos == 7 && err.ch == '3', "error position is 1-based (got %lld '%c')",
 			   (long long) err.pos, err.ch);
-		dtx_parse_scan("[[1,2],[3]]", &info, &err);
+		dtx_parse_scan("[[1,2],[3]]", &info, &err, NULL);
 		tap_ok(err.depth == 2 && err.len1 == 2 && err.len2 == 1, "ragged detail");
 	}
 }
@@ -171,55 +171,108 @@ test_numbers(void)
 	expect_code(longnum, DTX_PARSE_RANGE, "401-digit integer into int64");
 }
 
-/* exact digits kept for a later float64 conversion */
+/* fill into a dtype other than the literal's (a type modifier) */
+static int
+fill_as(const char *lit, int dtype, void *data)
+{
+	DtxParseInfo info;
+	DtxParseError err;
+
+	if (dtx_parse_scan(lit, &info, &err, NULL) != DTX_PARSE_OK)
+		return -1;
+	return dtx_parse_fill(lit, &info, dtype, data, &err, NULL);
+}
+
 static void
-test_exact(void)
+test_targets(void)
+{
+	float		f[4];
+	double		d[4];
+	int64_t		i[2];
+	int32_t		j[2];
+
+	tap_ok(fill_as("[0.1,16777217]", DTX_FLOAT64, d) == DTX_PARSE_OK && d[0] == 0.1 &&
+		   d[1] == 16777217.0, "digits straight into float64");
+	tap_ok(fill_as("[16777217]", DTX_FLOAT32, f) == DTX_PARSE_OK && f[0] == 16777216.0f,
+		   "an integer token into float32 rounds once");
+	tap_ok(fill_as("[1.9,-1.9]", DTX_INT64, i) == DTX_PARSE_OK && i[0] == 1 && i[1] == -1,
+		   "float to int64 truncates toward zero");
+	tap_ok(fill_as("[1.9,-1.9]", DTX_INT32, j) == DTX_PARSE_OK && j[0] == 1 && j[1] == -1,
+		   "float to int32 truncates toward zero");
+	tap_ok(fill_as("[nan]", DTX_INT64, i) == DTX_PARSE_RANGE, "nan to int64 is out of range");
+	tap_ok(fill_as("[9.3e18]", DTX_INT64, i) == DTX_PARSE_RANGE, "9.3e18 to int64 is out of range");
+	tap_ok(fill_as("[99999999999999999999]", DTX_INT64, i) == DTX_PARSE_RANGE,
+		   "2e20 integer to int64 is out of range");
+	tap_ok(fill_as("[1e300]", DTX_FLOAT32, f) == DTX_PARSE_RANGE &&
+		   fill_as("[1e300]", DTX_FLOAT64, d) == DTX_PARSE_OK && d[0] == 1e300,
+		   "1e300: out of float32's range, in float64's");
+}
+
+/* integers too wide for int64 inside a float tensor are floats, not errors */
+static void
+test_wide_integers(void)
 {
 	DtxParseInfo info;
 	DtxParseError err;
 	float		f[4];
-	double		ex[4];
-	int			needed;
+	double		d[4];
 
-	dtx_parse_scan("[0.1,0.5]", &info, &err);
-	tap_ok(dtx_parse_fill("[0.1,0.5]", &info, DTX_FLOAT32, f, ex, &needed, &err) == DTX_PARSE_OK &&
-		   needed && ex[0] == 0.1 && f[0] == 0.1f && ex[1] == 0.5, "0.1 needs its exact digits");
-	dtx_parse_scan("[0.5,0.25]", &info, &err);
-	dtx_parse_fill("[0.5,0.25]", &info, DTX_FLOAT32, f, ex, &needed, &err);
-	tap_ok(!needed, "0.5 and 0.25 are exact in float32");
-	dtx_parse_scan("[16777217, 0.5]", &info, &err);
-	dtx_parse_fill("[16777217, 0.5]", &info, DTX_FLOAT32, f, ex, &needed, &err);
-	tap_ok(needed && ex[0] == 16777217.0 && f[0] == 16777216.0f,
-		   "2^24+1 is not a float32: exact digits kept");
-	dtx_parse_scan("[nan]", &info, &err);
-	dtx_parse_fill("[nan]", &info, DTX_FLOAT32, f, ex, &needed, &err);
-	tap_ok(!needed, "nan needs no exact digits");
+	tap_ok(parse("[1.5,99999999999999999999]", &info, f, &err) == DTX_PARSE_OK &&
+		   info.dtype == DTX_FLOAT32 && f[1] == 1e20f, "[1.5,99999999999999999999] is float32");
+	tap_ok(parse("float64:[99999999999999999999]", &info, d, &err) == DTX_PARSE_OK &&
+		   d[0] == 99999999999999999999.0, "float64:[99999999999999999999] is a value");
+	tap_ok(parse("[-99999999999999999999, 0.5]", &info, f, &err) == DTX_PARSE_OK &&
+		   f[0] == -1e20f, "negative wide integer in a float tensor");
+	expect_code("[99999999999999999999]", DTX_PARSE_RANGE, "an all-integer literal is int64");
+}
 
-	/* typmod-known targets read digits straight in */
-	dtx_parse_scan("[1.9,-1.9]", &info, &err);
-	{
-		int64_t		i[2];
-		int32_t		j[2];
+/* an empty tensor's shape written in the tag, with "[]" or with its brackets */
+static void
+test_empty_shapes(void)
+{
+	DtxParseInfo info;
+	DtxParseError err;
+	int64_t		d[1];
 
-		tap_ok(dtx_parse_fill("[1.9,-1.9]", &info, DTX_INT64, i, NULL, NULL, &err) == DTX_PARSE_OK &&
-			   i[0] == 1 && i[1] == -1, "float to int64 truncates toward zero");
-		tap_ok(dtx_parse_fill("[1.9,-1.9]", &info, DTX_INT32, j, NULL, NULL, &err) == DTX_PARSE_OK &&
-			   j[0] == 1 && j[1] == -1, "float to int32 truncates toward zero");
-	}
-	dtx_parse_scan("[nan]", &info, &err);
-	{
-		int64_t		i[1];
+	tap_ok(parse("float64(1518500250,0):[]", &info, d, &err) == DTX_PARSE_OK &&
+		   info.ndim == 2 && info.dims[0] == 1518500250 && info.dims[1] == 0 && info.numel == 0,
+		   "float64(1518500250,0):[]");
+	tap_ok(parse("int64(3,0,2):[[],[],[]]", &info, d, &err) == DTX_PARSE_OK &&
+		   info.ndim == 3 && info.dims[2] == 2, "shape with its brackets");
+	tap_ok(parse("int32(2147483647,0,2147483647):[]", &info, d, &err) == DTX_PARSE_OK &&
+		   info.ndim == 3 && info.numel == 0, "dims up to 2^31-1 with a zero");
+	expect_code("float32(2,0):[[]]", DTX_PARSE_SHAPE, "brackets that disagree with the shape");
+	expect_code("float32(2147483648,0):[]", DTX_PARSE_SYNTAX, "a dim beyond int32");
+}
 
-		tap_ok(dtx_parse_fill("[nan]", &info, DTX_INT64, i, NULL, NULL, &err) == DTX_PARSE_RANGE,
-			   "nan to int64 is out of range");
-	}
-	dtx_parse_scan("[9.3e18]", &info, &err);
-	{
-		int64_t		i[1];
+static int	ticks;
+static void
+count_tick(void)
+{
+	ticks++;
+}
 
-		tap_ok(dtx_parse_fill("[9.3e18]", &info, DTX_INT64, i, NULL, NULL, &err) == DTX_PARSE_RANGE,
-			   "9.3e18 to int64 is out of range");
-	}
+/* the tick comes at least once a megabyte, even inside one long token */
+static void
+test_ticks(void)
+{
+	DtxParseInfo info;
+	DtxParseError err;
+	size_t		n = 8 << 20;
+	char	   *s = malloc(n + 8);
+
+	memset(s, ' ', n);
+	strcpy(s + n, "[1]");
+	ticks = 0;
+	dtx_parse_scan(s, &info, &err, count_tick);
+	tap_ok(ticks >= 8, "8 MB of spaces: %d ticks", ticks);
+	s[0] = '[';
+	memset(s + 1, '7', n);
+	strcpy(s + n, "]");
+	ticks = 0;
+	tap_ok(dtx_parse_scan(s, &info, &err, count_tick) == DTX_PARSE_OK && ticks >= 7,
+		   "an 8 MB number: %d ticks", ticks);
+	free(s);
 }
 
 /* deep nesting and a long flat literal, without recursion */
@@ -240,12 +293,12 @@ test_big(void)
 		s[p++] = i + 1 < n ? ',' : ']';
 	}
 	s[p] = 0;
-	tap_ok(dtx_parse_scan(s, &info, &err) == DTX_PARSE_OK && info.numel == (int64_t) n,
+	tap_ok(dtx_parse_scan(s, &info, &err, NULL) == DTX_PARSE_OK && info.numel == (int64_t) n,
 		   "100000 elements");
 	memset(deep, '[', 1000000);
 	memset(deep + 1000000, ']', 1000000);
 	deep[2000000] = 0;
-	tap_ok(dtx_parse_scan(deep, &info, &err) == DTX_PARSE_TOO_DEEP && err.pos == 17,
+	tap_ok(dtx_parse_scan(deep, &info, &err, NULL) == DTX_PARSE_TOO_DEEP && err.pos == 17,
 		   "a million open brackets stop at depth 17");
 	free(s);
 	free(deep);
@@ -257,7 +310,10 @@ main(void)
 	test_shapes();
 	test_errors();
 	test_numbers();
-	test_exact();
+	test_targets();
+	test_wide_integers();
+	test_empty_shapes();
+	test_ticks();
 	test_big();
 	return tap_done();
 }

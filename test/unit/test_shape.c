@@ -107,12 +107,18 @@ test_binary(void)
 	tap_ok(dtx_bin_decode_header(m, 15, 1 << 30, &h) == DTX_BIN_TRUNCATED, "truncated data");
 	tap_ok(dtx_bin_decode_header(m, 3, 1 << 30, &h) == DTX_BIN_TRUNCATED, "truncated header");
 	m[1] = 9;
-	tap_ok(dtx_bin_decode_header(m, 16, 1 << 30, &h) == DTX_BIN_DTYPE, "unknown dtype");
+	tap_ok(dtx_bin_decode_header(m, 16, 1 << 30, &h) == DTX_BIN_NOT_TENSOR, "unknown dtype: not a tensor");
 	m[1] = 5;
 	tap_ok(dtx_bin_decode_header(m, 16, 1 << 30, &h) == DTX_BIN_DTYPE, "planned dtype rejected");
 	m[1] = 3;
 	m[3] = 1;
-	tap_ok(dtx_bin_decode_header(m, 16, 1 << 30, &h) == DTX_BIN_FLAGS, "reserved flags");
+	tap_ok(dtx_bin_decode_header(m, 16, 1 << 30, &h) == DTX_BIN_NOT_TENSOR, "reserved flags: not a tensor");
+	m[3] = 0;
+	m[0] = 0xff;
+	m[1] = 2;
+	tap_ok(dtx_bin_decode_header(m, 16, 1 << 30, &h) == DTX_BIN_LAYOUT && h.layout == 2,
+		   "0xff marks a later layout");
+	m[1] = 3;
 	m[3] = 0;
 	m[0] = 17;
 	tap_ok(dtx_bin_decode_header(m, 16, 1 << 30, &h) == DTX_BIN_RANK, "rank 17");

@@ -1,0 +1,726 @@
+/*
+ * tensor_agg.c: the aggregates topk, topk_scores and stack.
+ *
+ * topk(emb, id, queries, k): an aggregate that scores every row against Q
+ * query vectors (a (Q,D) tensor) and returns the ids of the k best rows for
+ * each query, best first, as a (Q,k) bigint[].  Rows are buffered into
+ * chunks and each chunk is scored with one matrix product (which only
+ * filters: the scores kept are the exact ones of <#>, see kern_rank.c); a row that is
+ * itself a (B,D) batch of embeddings (a stored batch, ids id .. id+B-1) is
+ * scored in place, without a copy.  topk_scores takes the same arguments and
+ * returns the dot products of those rows, (Q,k) float8[]; the two share one
+ * transition state when a query calls both.
+ *
+ * stack(t): an aggregate that stacks same-shaped tensors into one of rank
+ * k+1, the way to build a table of stored batches from a per-row one.
+ *
+ * Both have combine, serialize and deserialize functions, so a parallel
+ * plan (or partitionwise aggregation) splits the rows between partial
+ * aggregates and merges their states: topk merges the heaps, which gives
+ * exactly the serial result; stack concatenates, in no defined order, as
+ * an aggregate without ORDER BY has none anyway.
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "common/int.h"
+#include "miscadmin.h"
+#include "nodes/primnodes.h"
+#include "optimizer/optimizer.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/memutils.h"
+
+#include "heap_prefetch.h"
+#include "kernels.h"
+#include "shape.h"
+#include "tensor.h"
+
+PG_FUNCTION_INFO_V1(tensor_topk_transfn);
+PG_FUNCTION_INFO_V1(tensor_topk_finalfn);
+PG_FUNCTION_INFO_V1(tensor_topk_scores_finalfn);
+PG_FUNCTION_INFO_V1(tensor_topk_combinefn);
+PG_FUNCTION_INFO_V1(tensor_topk_serialfn);
+PG_FUNCTION_INFO_V1(tensor_topk_deserialfn);
+PG_FUNCTION_INFO_V1(tensor_stack_transfn);
+PG_FUNCTION_INFO_V1(tensor_stack_finalfn);
+PG_FUNCTION_INFO_V1(tensor_stack_combinefn);
+PG_FUNCTION_INFO_V1(tensor_stack_serialfn);
+PG_FUNCTION_INFO_V1(tensor_stack_deserialfn);
+
+typedef struct TopkState
+{
+	int64		k;
+	int64		nq;
+	int64		d;
+	float	   *queries;		/* nq x d */
+	bool		check_args;		/* queries or k may change from row to row */
+	bool		sorted;			/* the final function ran: heaps are sorted */
+	int64		block_rows;		/* dtx_topk_blocks: rows and queries per call */
+	int64		block_queries;
+	float	   *chunk;			/* block_rows x d buffered rows, made on first use */
+	int64	   *chunk_ids;
+	int64		nchunk;
+	float	   *scores;			/* block_queries x block_rows scratch */
+	DtxTopK    *heaps;			/* one per query, storage in heap_scores/heap_ids */
+	double	   *heap_scores;	/* nq x k */
+	int64	   *heap_ids;
+	int64		nrows;			/* rows seen */
+} TopkState;
+
+/* scoring runs sgemm: rows and queries are float32 */
+static void
+CheckFloat32(const char *what, const Tensor *t)
+{
+	if (t->dtype != DTX_FLOAT32)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("topk requires float32 %s, not %s", what, TensorDtypeName(t->dtype)),
+				 errhint("Convert the embeddings and the queries with ::tensor(float32).")));
+}
+
+static void
+TopkCheckQueries(const Tensor *q, int32 k, int64 *nq, int64 *d)
+{
+	if (k < 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("topk needs k >= 1, not %d", k)));
+	if (q->ndim != 1 && q->ndim != 2)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("topk queries must be a (D) or (Q,D) tensor, not shape %s",
+						TensorShapeString(q))));
+	*nq = q->ndim == 2 ? q->dims[0] : 1;
+	*d = q->dims[q->ndim - 1];
+	if (*nq < 1 || *d < 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("topk queries of shape %s hold no vector", TensorShapeString(q))));
+}
+
+/*
+ * A state with its queries and empty heaps, in ctx.  Its whole size (queries,
+ * heaps, one DtxTopK per query) must fit in MaxAllocSize, so that its
+ * serialized form fits in a bytea and parallel plans can always pass it:
+ * checked before anything is allocated.
+ */
+static TopkState *
+TopkNew(MemoryContext ctx, int64 k, int64 nq, int64 d, const float *queries)
+{
+	TopkState  *st;
+	MemoryContext old;
+	uint64		qbytes,
+				hbytes,
+				total;
+
+	if (pg_mul_u64_overflow((uint64) nq, (uint64) d * sizeof(float), &qbytes) ||
+		pg_mul_u64_overflow((uint64) nq, (uint64) k * (sizeof(double) + sizeof(int64)) + sizeof(DtxTopK), &hbytes) ||
+		pg_add_u64_overflow(qbytes, hbytes, &total) ||
+		total > MaxAllocSize - 64)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("topk with %lld queries of length %lld and k = %lld needs too much memory",
+						(long long) nq, (long long) d, (long long) k),
+				 errdetail("The queries and the k best of each may take at most %zu bytes.",
+						   (size_t) MaxAllocSize)));
+
+	old = MemoryContextSwitchTo(ctx);
+	st = palloc0(sizeof(TopkState));
+	st->k = k;
+	st->nq = nq;
+	st->d = d;
+	st->queries = palloc(qbytes);
+	memcpy(st->queries, queries, qbytes);
+	dtx_topk_blocks(nq, d, &st->block_rows, &st->block_queries);
+	st->heaps = palloc(nq * sizeof(DtxTopK));
+	st->heap_scores = palloc(nq * k * sizeof(double));
+	st->heap_ids = palloc(nq * k * sizeof(int64));
+	for (int64 i = 0; i < nq; i++)
+		dtx_topk_init(&st->heaps[i], k, st->heap_scores + i * k, st->heap_ids + i * k);
+	MemoryContextSwitchTo(old);
+	return st;
+}
+
+/*
+ * Can the queries or k argument of this aggregate differ between the rows
+ * of one group?  Not when they contain no column reference and nothing
+ * volatile (constants, parameters, uncorrelated subqueries): then one check
+ * at the first row is enough.  Otherwise every row is compared, which costs
+ * a pass over the queries per row, but is the only way not to rank a group
+ * silently by its first row's queries.
+ */
+static bool
+TopkArgsMayChange(FunctionCallInfo fcinfo)
+{
+	Aggref	   *aggref = AggGetAggref(fcinfo);
+
+	if (aggref == NULL || list_length(aggref->args) != 4)
+		return true;
+	for (int i = 2; i < 4; i++)
+	{
+		Node	   *arg = (Node *) ((TargetEntry *) list_nth(aggref->args, i))->expr;
+
+		if (contain_var_clause(arg) || contain_volatile_functions(arg))
+			return true;
+	}
+	return false;
+}
+
+static void
+TopkReportArgsChanged(const char *what)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("topk %s must be the same for every row of a group", what),
+			 errhint("Pass the queries and k as constants or parameters, or group the rows by them.")));
+}
+
+/* score n rows (contiguous float32, n x d) with ids first_id.. or ids[] */
+static void
+TopkScore(TopkState *st, const float *rows, int64 n, const int64 *ids, int64 first_id)
+{
+	if (st->scores == NULL)
+		st->scores = MemoryContextAllocHuge(GetMemoryChunkContext(st),
+											st->block_queries * st->block_rows * sizeof(float));
+	for (int64 r0 = 0; r0 < n; r0 += st->block_rows)
+	{
+		int64		m = Min(st->block_rows, n - r0);
+
+		for (int64 q0 = 0; q0 < st->nq; q0 += st->block_queries)
+		{
+			DtxStatus	s;
+
+			CHECK_FOR_INTERRUPTS();
+			s = dtx_topk_scan_f32(rows + r0 * st->d, m, ids ? ids + r0 : NULL, first_id + r0,
+								  st->queries + q0 * st->d, Min(st->block_queries, st->nq - q0),
+								  st->d, st->scores, st->heaps + q0);
+			if (s != DTX_OK)
+				elog(ERROR, "dotext: ranking kernel failed with status %d", (int) s);
+		}
+	}
+}
+
+static void
+TopkFlush(TopkState *st)
+{
+	if (st->nchunk > 0)
+		TopkScore(st, st->chunk, st->nchunk, st->chunk_ids, 0);
+	st->nchunk = 0;
+}
+
+static void
+TopkAddRows(TopkState *st, int64 n)
+{
+	if (pg_add_s64_overflow(st->nrows, n, &st->nrows))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("topk row count out of range")));
+}
+
+Datum
+tensor_topk_transfn(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggctx;
+	TopkState  *st = PG_ARGISNULL(0) ? NULL : (TopkState *) PG_GETARG_POINTER(0);
+	Tensor	   *emb;
+	int64		id,
+				last_id,
+				nrows;
+
+	if (!AggCheckCallContext(fcinfo, &aggctx))
+		elog(ERROR, "topk transition function called in non-aggregate context");
+	/* rows with a NULL embedding or id are skipped, as aggregates skip NULLs */
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+	{
+		if (st == NULL)
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(st);
+	}
+	if (PG_ARGISNULL(3) || PG_ARGISNULL(4))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("topk queries and k must not be NULL")));
+	if (st == NULL)
+	{
+		Tensor	   *q = PG_GETARG_TENSOR_P(3);
+		int64		nq,
+					d;
+
+		CheckFloat32("queries", q);
+		TopkCheckQueries(q, PG_GETARG_INT32(4), &nq, &d);
+		st = TopkNew(aggctx, PG_GETARG_INT32(4), nq, d, TensorData(q));
+		st->check_args = TopkArgsMayChange(fcinfo);
+		st->chunk = MemoryContextAllocHuge(aggctx, st->block_rows * d * sizeof(float));
+		st->chunk_ids = MemoryContextAllocHuge(aggctx, st->block_rows * sizeof(int64));
+	}
+	else if (st->check_args)
+	{
+		Tensor	   *q = PG_GETARG_TENSOR_P(3);
+
+		if (PG_GETARG_INT32(4) != st->k)
+			TopkReportArgsChanged("k");
+		/* a (D) and a (1,D) tensor of the same floats are the same query */
+		if (q->dtype != DTX_FLOAT32 || (q->ndim != 1 && q->ndim != 2) ||
+			(q->ndim == 2 ? q->dims[0] : 1) != st->nq || q->dims[q->ndim - 1] != st->d ||
+			memcmp(TensorData(q), st->queries, st->nq * st->d * sizeof(float)) != 0)
+			TopkReportArgsChanged("queries");
+	}
+	emb = PG_GETARG_TENSOR_P(1);
+	PrefetchNextHeapRow(emb);
+	id = PG_GETARG_INT64(2);
+	CheckFloat32("embeddings", emb);
+	if ((emb->ndim != 1 && emb->ndim != 2) || emb->dims[emb->ndim - 1] != st->d)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("topk cannot score a row of shape %s against queries of length %lld",
+						TensorShapeString(emb), (long long) st->d),
+				 errhint("Each row must be a (D) vector or a (B,D) batch of vectors.")));
+	nrows = emb->ndim == 2 ? emb->dims[0] : 1;
+	if (nrows == 0)
+		PG_RETURN_POINTER(st);
+	/* a batch stands for ids id .. id+B-1: all must be bigint */
+	if (pg_add_s64_overflow(id, nrows - 1, &last_id))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("topk ids of a batch of %lld rows starting at %lld are out of range for type bigint",
+						(long long) nrows, (long long) id)));
+	if (nrows >= st->block_rows / 2 || st->nq < DTX_TOPK_SGEMM_MIN_QUERIES)
+	{
+		/*
+		 * A large stored batch, or few queries (exact dots, no sgemm to
+		 * feed): score it in place, as a copy would only read it twice.
+		 */
+		TopkFlush(st);
+		TopkScore(st, TensorData(emb), nrows, NULL, id);
+	}
+	else
+	{
+		if (st->nchunk + nrows > st->block_rows)
+			TopkFlush(st);
+		memcpy(st->chunk + st->nchunk * st->d, TensorData(emb), nrows * st->d * sizeof(float));
+		for (int64 i = 0; i < nrows; i++)
+			st->chunk_ids[st->nchunk + i] = id + i;
+		st->nchunk += nrows;
+	}
+	TopkAddRows(st, nrows);
+	PG_RETURN_POINTER(st);
+}
+
+/*
+ * The heaps best first, once: the final functions of topk and topk_scores
+ * may both run on one shared state (FINALFUNC_MODIFY = SHAREABLE).
+ */
+static TopkState *
+TopkFinish(FunctionCallInfo fcinfo)
+{
+	TopkState  *st;
+
+	if (PG_ARGISNULL(0))
+		return NULL;
+	st = (TopkState *) PG_GETARG_POINTER(0);
+	if (!st->sorted)
+	{
+		TopkFlush(st);
+		for (int64 qi = 0; qi < st->nq; qi++)
+		{
+			CHECK_FOR_INTERRUPTS();
+			dtx_topk_sorted(&st->heaps[qi]);
+		}
+		st->sorted = true;
+	}
+	if (Min(st->k, st->nrows) == 0)
+		return NULL;
+	return st;
+}
+
+/* (Q, min(k, rows)) array of the best ids or of their scores */
+static ArrayType *
+TopkResult(TopkState *st, bool scores)
+{
+	int64		kk = Min(st->k, st->nrows);
+	Datum	   *elems = palloc_extended(st->nq * kk * sizeof(Datum), MCXT_ALLOC_HUGE);
+	int			dims[2],
+				lbs[2] = {1, 1};
+
+	for (int64 qi = 0; qi < st->nq; qi++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		for (int64 j = 0; j < kk; j++)
+			elems[qi * kk + j] = scores ? Float8GetDatum(st->heaps[qi].score[j])
+				: Int64GetDatum(st->heaps[qi].id[j]);
+	}
+	dims[0] = st->nq;
+	dims[1] = kk;
+	return construct_md_array(elems, NULL, 2, dims, lbs, scores ? FLOAT8OID : INT8OID,
+							  sizeof(int64), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE);
+}
+
+/* ids of the best rows per query, best first: a (Q, min(k, rows)) bigint[] */
+Datum
+tensor_topk_finalfn(PG_FUNCTION_ARGS)
+{
+	TopkState  *st = TopkFinish(fcinfo);
+
+	if (st == NULL)
+		PG_RETURN_NULL();
+	PG_RETURN_ARRAYTYPE_P(TopkResult(st, false));
+}
+
+/* their dot products with the queries, in the same order: float8[] */
+Datum
+tensor_topk_scores_finalfn(PG_FUNCTION_ARGS)
+{
+	TopkState  *st = TopkFinish(fcinfo);
+
+	if (st == NULL)
+		PG_RETURN_NULL();
+	PG_RETURN_ARRAYTYPE_P(TopkResult(st, true));
+}
+
+/* merge src's k best into dst, after checking both rank by the same queries */
+static void
+TopkMerge(TopkState *dst, TopkState *src)
+{
+	if (dst->k != src->k)
+		TopkReportArgsChanged("k");
+	if (dst->nq != src->nq || dst->d != src->d ||
+		memcmp(dst->queries, src->queries, dst->nq * dst->d * sizeof(float)) != 0)
+		TopkReportArgsChanged("queries");
+	TopkFlush(src);
+	TopkFlush(dst);
+	for (int64 qi = 0; qi < dst->nq; qi++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		dtx_topk_merge(&dst->heaps[qi], &src->heaps[qi]);
+	}
+	TopkAddRows(dst, src->nrows);
+}
+
+Datum
+tensor_topk_combinefn(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggctx;
+	TopkState  *s1 = PG_ARGISNULL(0) ? NULL : (TopkState *) PG_GETARG_POINTER(0);
+	TopkState  *s2 = PG_ARGISNULL(1) ? NULL : (TopkState *) PG_GETARG_POINTER(1);
+
+	if (!AggCheckCallContext(fcinfo, &aggctx))
+		elog(ERROR, "topk combine function called in non-aggregate context");
+	if (s2 == NULL)
+	{
+		if (s1 == NULL)
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(s1);
+	}
+	/* s2 may live in a shorter-lived context: copy it into the aggregate's */
+	if (s1 == NULL)
+		s1 = TopkNew(aggctx, s2->k, s2->nq, s2->d, s2->queries);
+	TopkMerge(s1, s2);
+	PG_RETURN_POINTER(s1);
+}
+
+/*
+ * The serialized state, between the processes of one server (native byte
+ * order): a header, the queries, then each query's entries (count, scores,
+ * ids).  TopkNew's size check keeps it within MaxAllocSize.
+ */
+typedef struct TopkWire
+{
+	int32		vl_len_;
+	int32		pad;
+	int64		k;
+	int64		nq;
+	int64		d;
+	int64		nrows;
+} TopkWire;
+
+Datum
+tensor_topk_serialfn(PG_FUNCTION_ARGS)
+{
+	TopkState  *st = (TopkState *) PG_GETARG_POINTER(0);
+	TopkWire	hdr = {0};
+	Size		size = sizeof(TopkWire) + st->nq * st->d * sizeof(float);
+	bytea	   *out;
+	char	   *p;
+
+	if (!AggCheckCallContext(fcinfo, NULL))
+		elog(ERROR, "topk serialization function called in non-aggregate context");
+	TopkFlush(st);
+	for (int64 qi = 0; qi < st->nq; qi++)
+		size += sizeof(int64) + st->heaps[qi].n * (sizeof(double) + sizeof(int64));
+	if (size > MaxAllocSize)
+		TensorReportTooLarge();
+	out = palloc(size);
+	SET_VARSIZE(&hdr, size);
+	hdr.k = st->k;
+	hdr.nq = st->nq;
+	hdr.d = st->d;
+	hdr.nrows = st->nrows;
+	memcpy(out, &hdr, sizeof(hdr));
+	p = (char *) out + sizeof(hdr);
+	memcpy(p, st->queries, st->nq * st->d * sizeof(float));
+	p += st->nq * st->d * sizeof(float);
+	for (int64 qi = 0; qi < st->nq; qi++)
+	{
+		const DtxTopK *h = &st->heaps[qi];
+
+		memcpy(p, &h->n, sizeof(int64));
+		p += sizeof(int64);
+		memcpy(p, h->score, h->n * sizeof(double));
+		p += h->n * sizeof(double);
+		memcpy(p, h->id, h->n * sizeof(int64));
+		p += h->n * sizeof(int64);
+	}
+	PG_RETURN_BYTEA_P(out);
+}
+
+/* the checks guard against a corrupt state; SQL cannot pass one (internal) */
+Datum
+tensor_topk_deserialfn(PG_FUNCTION_ARGS)
+{
+	bytea	   *in = PG_GETARG_BYTEA_PP(0);
+	const char *p = VARDATA_ANY(in);
+	const char *end = p + VARSIZE_ANY_EXHDR(in);
+	TopkWire	hdr;
+	TopkState  *st;
+
+	if (!AggCheckCallContext(fcinfo, NULL))
+		elog(ERROR, "topk deserialization function called in non-aggregate context");
+	if (end - p < (ptrdiff_t) (sizeof(hdr) - VARHDRSZ))
+		elog(ERROR, "corrupt topk state");
+	memcpy((char *) &hdr + VARHDRSZ, p, sizeof(hdr) - VARHDRSZ);
+	p += sizeof(hdr) - VARHDRSZ;
+	if (hdr.k < 1 || hdr.nq < 1 || hdr.d < 1 || hdr.nrows < 0 ||
+		hdr.nq > (end - p) / sizeof(float) / hdr.d)
+		elog(ERROR, "corrupt topk state");
+	st = TopkNew(CurrentMemoryContext, hdr.k, hdr.nq, hdr.d, (const float *) p);
+	st->nrows = hdr.nrows;
+	p += hdr.nq * hdr.d * sizeof(float);
+	for (int64 qi = 0; qi < st->nq; qi++)
+	{
+		DtxTopK    *h = &st->heaps[qi];
+		int64		n;
+
+		if (end - p < (ptrdiff_t) sizeof(int64))
+			elog(ERROR, "corrupt topk state");
+		memcpy(&n, p, sizeof(int64));
+		p += sizeof(int64);
+		if (n < 0 || n > h->k || n > (end - p) / (ptrdiff_t) (sizeof(double) + sizeof(int64)))
+			elog(ERROR, "corrupt topk state");
+		/* the entries were a heap when serialized: copy them as they are */
+		memcpy(h->score, p, n * sizeof(double));
+		p += n * sizeof(double);
+		memcpy(h->id, p, n * sizeof(int64));
+		p += n * sizeof(int64);
+		h->n = n;
+	}
+	if (p != end)
+		elog(ERROR, "corrupt topk state");
+	PG_RETURN_POINTER(st);
+}
+
+/*
+ * stack: one growing buffer of the tensors' data.  It grows by half, so the
+ * buffer is at most 1.5x the data and a growth step holds 2.5x for a moment;
+ * the result is one more copy.  No more than the result's 1 GB limit is ever
+ * reserved: an input too large for the result is 54000 before any growth.
+ */
+typedef struct StackState
+{
+	Tensor	   *first;			/* a copy of the first tensor's header */
+	char	   *data;
+	Size		used;
+	Size		alloc;
+	int64		count;
+} StackState;
+
+/* room for the result's header and the serialized state's */
+#define STACK_MAX_DATA	(MaxAllocSize - 256)
+
+static void
+StackReportTooLarge(const StackState *st, int64 count)
+{
+	int64		dims[TENSOR_MAX_NDIM];
+
+	dims[0] = count;
+	for (int k = 0; k < st->first->ndim; k++)
+		dims[k + 1] = st->first->dims[k];
+	ereport(ERROR,
+			(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+			 errmsg("stack result of shape %s is too large", ShapeString(st->first->ndim + 1, dims)),
+			 errdetail("A tensor may take at most %zu bytes.", (size_t) MaxAllocSize)));
+}
+
+static StackState *
+StackNew(MemoryContext ctx, const Tensor *t)
+{
+	StackState *st;
+
+	if (t->ndim >= TENSOR_MAX_NDIM)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("stacking tensors of rank %d would exceed the maximum rank %d",
+						t->ndim, TENSOR_MAX_NDIM)));
+	st = MemoryContextAllocZero(ctx, sizeof(StackState));
+	st->first = MemoryContextAlloc(ctx, TENSOR_DATA_OFFSET(t->ndim));
+	memcpy(st->first, t, TENSOR_DATA_OFFSET(t->ndim));
+	st->first->flags = 0;
+	return st;
+}
+
+static void
+StackCheckSame(const StackState *st, const Tensor *t)
+{
+	if (t->dtype != st->first->dtype)
+		CheckSameDtype("stack", st->first, t);
+	if (t->ndim != st->first->ndim ||
+		memcmp(t->dims, st->first->dims, sizeof(int32) * t->ndim) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("stack requires tensors of one shape, not %s and %s",
+						TensorShapeString(st->first), TensorShapeString(t))));
+}
+
+/* append count tensors of data (bytes in all), growing the buffer if needed */
+static void
+StackAppend(StackState *st, const void *data, Size bytes, int64 count)
+{
+	/* both counts are at most PG_INT32_MAX: no overflow */
+	int64		newcount = st->count + count;
+
+	if (newcount > PG_INT32_MAX || bytes > STACK_MAX_DATA - st->used)
+		StackReportTooLarge(st, newcount);
+	if (st->used + bytes > st->alloc)
+	{
+		Size		want = Max(st->alloc + st->alloc / 2, st->used + bytes);
+
+		want = Min(Max(want, 1024), STACK_MAX_DATA);
+		if (st->data == NULL)
+			st->data = MemoryContextAlloc(GetMemoryChunkContext(st), want);
+		else
+			st->data = repalloc(st->data, want);
+		st->alloc = want;
+	}
+	if (bytes > 0)
+		memcpy(st->data + st->used, data, bytes);
+	st->used += bytes;
+	st->count = newcount;
+}
+
+Datum
+tensor_stack_transfn(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggctx;
+	StackState *st = PG_ARGISNULL(0) ? NULL : (StackState *) PG_GETARG_POINTER(0);
+	Tensor	   *t;
+
+	if (!AggCheckCallContext(fcinfo, &aggctx))
+		elog(ERROR, "stack transition function called in non-aggregate context");
+	if (PG_ARGISNULL(1))
+	{
+		if (st == NULL)
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(st);
+	}
+	t = PG_GETARG_TENSOR_P(1);
+	if (st == NULL)
+		st = StackNew(aggctx, t);
+	else
+		StackCheckSame(st, t);
+	StackAppend(st, TensorData(t), TensorNumel(t) * TensorElemSize(t), 1);
+	PG_RETURN_POINTER(st);
+}
+
+Datum
+tensor_stack_finalfn(PG_FUNCTION_ARGS)
+{
+	StackState *st;
+	int64		dims[TENSOR_MAX_NDIM];
+	Tensor	   *r;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	st = (StackState *) PG_GETARG_POINTER(0);
+	dims[0] = st->count;
+	for (int k = 0; k < st->first->ndim; k++)
+		dims[k + 1] = st->first->dims[k];
+	r = InitTensor(st->first->dtype, st->first->ndim + 1, dims);
+	if (st->used > 0)
+		dtx_copy(TensorData(r), st->data, st->used);
+	PG_RETURN_TENSOR_P(r);
+}
+
+Datum
+tensor_stack_combinefn(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggctx;
+	StackState *s1 = PG_ARGISNULL(0) ? NULL : (StackState *) PG_GETARG_POINTER(0);
+	StackState *s2 = PG_ARGISNULL(1) ? NULL : (StackState *) PG_GETARG_POINTER(1);
+
+	if (!AggCheckCallContext(fcinfo, &aggctx))
+		elog(ERROR, "stack combine function called in non-aggregate context");
+	if (s2 == NULL)
+	{
+		if (s1 == NULL)
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(s1);
+	}
+	if (s1 == NULL)
+		s1 = StackNew(aggctx, s2->first);
+	else
+		StackCheckSame(s1, s2->first);
+	StackAppend(s1, s2->data, s2->used, s2->count);
+	PG_RETURN_POINTER(s1);
+}
+
+/* serialized: count, then the first tensor's header, then the data */
+Datum
+tensor_stack_serialfn(PG_FUNCTION_ARGS)
+{
+	StackState *st = (StackState *) PG_GETARG_POINTER(0);
+	Size		hdr = TENSOR_DATA_OFFSET(st->first->ndim);
+	Size		size = VARHDRSZ + sizeof(int64) + hdr + st->used;
+	bytea	   *out;
+	char	   *p;
+
+	if (!AggCheckCallContext(fcinfo, NULL))
+		elog(ERROR, "stack serialization function called in non-aggregate context");
+	out = palloc(size);
+	SET_VARSIZE(out, size);
+	p = VARDATA(out);
+	memcpy(p, &st->count, sizeof(int64));
+	memcpy(p + sizeof(int64), st->first, hdr);
+	if (st->used > 0)
+		memcpy(p + sizeof(int64) + hdr, st->data, st->used);
+	PG_RETURN_BYTEA_P(out);
+}
+
+Datum
+tensor_stack_deserialfn(PG_FUNCTION_ARGS)
+{
+	bytea	   *in = PG_GETARG_BYTEA_PP(0);
+	const char *p = VARDATA_ANY(in);
+	Size		len = VARSIZE_ANY_EXHDR(in);
+	Tensor		first;
+	Tensor	   *t;
+	int64		count;
+	Size		hdr;
+	StackState *st;
+
+	if (!AggCheckCallContext(fcinfo, NULL))
+		elog(ERROR, "stack deserialization function called in non-aggregate context");
+	if (len < sizeof(int64) + offsetof(Tensor, dims))
+		elog(ERROR, "corrupt stack state");
+	memcpy(&count, p, sizeof(int64));
+	memcpy(&first, p + sizeof(int64), offsetof(Tensor, dims));
+	hdr = TENSOR_DATA_OFFSET(first.ndim);
+	if (first.ndim >= TENSOR_MAX_NDIM || count < 1 || len < sizeof(int64) + hdr)
+		elog(ERROR, "corrupt stack state");
+	t = palloc(hdr);
+	memcpy(t, p + sizeof(int64), hdr);
+	st = StackNew(CurrentMemoryContext, t);
+	StackAppend(st, p + sizeof(int64) + hdr, len - sizeof(int64) - hdr, count);
+	if (st->used != (Size) (TensorNumel(t) * TensorElemSize(t) * count))
+		elog(ERROR, "corrupt stack state");
+	PG_RETURN_POINTER(st);
+}

@@ -1,0 +1,329 @@
+/*
+ * tensor_distance.c: dot, cosine_similarity, l2_distance, l1_distance and
+ * the ranking operators <#>, <=>, <->, <+>: one number from two vectors.
+ *
+ * ORDER BY emb <#> '[...]' LIMIT k calls the operator once per table row
+ * with the same query, so everything that depends on the query alone is
+ * done on the first call and kept in fn_extra: its checks, its conversion
+ * to the column's dtype, the loops for this CPU, the GPU decision.  A row
+ * then costs a header check and one kernel call.  The query is the
+ * argument PostgreSQL says is stable for the whole statement (a constant or
+ * an outside parameter); when neither is, every call does the full work.
+ *
+ * The ranking operators (and l2_distance/l1_distance, their pgvector
+ * function names) convert an integer operand to the other operand's float
+ * dtype, so pgvector-style literals such as '[1,0,0]' (int64) rank a
+ * float32 column; dot and cosine_similarity keep torch's rule: one dtype.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/memutils.h"
+
+#include "device.h"
+#include "distance.h"
+#include "heap_prefetch.h"
+#include "tensor.h"
+
+PG_FUNCTION_INFO_V1(tensor_dot);
+PG_FUNCTION_INFO_V1(tensor_negative_dot);
+PG_FUNCTION_INFO_V1(tensor_cosine_similarity);
+PG_FUNCTION_INFO_V1(tensor_cosine_distance);
+PG_FUNCTION_INFO_V1(tensor_l2_distance);
+PG_FUNCTION_INFO_V1(tensor_l1_distance);
+PG_FUNCTION_INFO_V1(tensor_l2_operator);
+PG_FUNCTION_INFO_V1(tensor_l1_operator);
+
+typedef struct RankOp
+{
+	DtxMetric	metric;
+	bool		negate;			/* <#> is -dot */
+	bool		one_minus;		/* <=> is 1 - cosine */
+	bool		convert;		/* an integer operand takes the float dtype */
+	const char *name;			/* for errors: what the user wrote */
+} RankOp;
+
+/*
+ * Each operator has a C function of its own, not the named function's:
+ * the planner folds constant operands through a FuncExpr, so the call
+ * itself cannot tell which spelling the user wrote.
+ */
+static const RankOp op_dot = {DTX_METRIC_DOT, false, false, false, "dot"};
+static const RankOp op_negative_dot = {DTX_METRIC_DOT, true, false, true, "<#>"};
+static const RankOp op_cosine = {DTX_METRIC_COSINE, false, false, false, "cosine_similarity"};
+static const RankOp op_cosine_distance = {DTX_METRIC_COSINE, false, true, true, "<=>"};
+static const RankOp op_l2 = {DTX_METRIC_L2, false, false, true, "l2_distance"};
+static const RankOp op_l2_operator = {DTX_METRIC_L2, false, false, true, "<->"};
+static const RankOp op_l1 = {DTX_METRIC_L1, false, false, true, "l1_distance"};
+static const RankOp op_l1_operator = {DTX_METRIC_L1, false, false, true, "<+>"};
+
+/* the query's part of the work, per call site */
+typedef struct RankCache
+{
+	int			qarg;			/* the stable argument, or -1: none */
+	Tensor	   *query;			/* it, checked and converted, in fn_mcxt */
+	int			dtype;			/* the dtype a row must have for the fast path */
+	int32		n;				/* and its length */
+	bool		fast;			/* float dtype on the CPU: rows take the fast path */
+	const DtxSimd *simd;
+	double	   *wq;				/* a float32 query widened to double, once */
+	double		qq;				/* and its q.q, for cosine */
+} RankCache;
+
+/* two rank-1 tensors of one length and dtype */
+static void
+CheckVectors(const RankOp *op, const Tensor *a, const Tensor *b)
+{
+	const char *name = op->name;
+
+	CheckSameDtype(name, a, b);
+	if ((a->ndim != 1 || b->ndim != 1) && op->metric >= DTX_METRIC_L2)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("%s requires 1-D tensors, not shapes %s and %s",
+						name, TensorShapeString(a), TensorShapeString(b)),
+				 errhint("Flatten the tensors with flatten().")));
+	if (a->ndim != 1 || b->ndim != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("%s requires 1-D tensors, not shapes %s and %s",
+						name, TensorShapeString(a), TensorShapeString(b)),
+				 errhint("Flatten the tensors with flatten(), or use %s() for row-wise products.",
+						 op->metric == DTX_METRIC_DOT ? "rowdot" : "rowcosine")));
+	if (a->dims[0] != b->dims[0])
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("%s requires tensors of the same length, not shapes %s and %s",
+						name, TensorShapeString(a), TensorShapeString(b))));
+}
+
+/* an integer tensor as the float dtype of the other operand, exactly or 22003 */
+static Tensor *
+ToFloatExact(const char *name, Tensor *t, int dtype)
+{
+	int64		dims[TENSOR_MAX_NDIM];
+	int64		bad = -1;
+	Tensor	   *r;
+
+	TensorDims64(t, dims);
+	r = InitTensor(dtype, t->ndim, dims);
+	if (dtx_int_to_float_exact(t->dtype, TensorData(t), dtype, TensorData(r),
+							   TensorNumel(t), &bad) != DTX_OK)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("%s cannot convert the %s value %lld to %s exactly",
+						name, TensorDtypeName(t->dtype),
+						(long long) (t->dtype == DTX_INT32 ? ((int32 *) TensorData(t))[bad] :
+									 ((int64 *) TensorData(t))[bad]),
+						TensorDtypeName(dtype)),
+				 errdetail("An integer operand is converted to the other operand's dtype, exactly only while |x| <= 2^%d.",
+						   dtype == DTX_FLOAT32 ? 24 : 53),
+				 errhint("Write the query with a decimal point or a float dtype, such as ::tensor(%s).",
+						 TensorDtypeName(dtype))));
+	return r;
+}
+
+/* for the ranking operators: an integer operand takes the other's float dtype */
+static void
+ConvertOperands(const RankOp *op, Tensor **a, Tensor **b)
+{
+	if (!op->convert)
+		return;
+	if (dtx_dtype_is_float((*a)->dtype) && !dtx_dtype_is_float((*b)->dtype))
+		*b = ToFloatExact(op->name, *b, (*a)->dtype);
+	else if (dtx_dtype_is_float((*b)->dtype) && !dtx_dtype_is_float((*a)->dtype))
+		*a = ToFloatExact(op->name, *a, (*b)->dtype);
+}
+
+static double
+Finish(const RankOp *op, double v)
+{
+	if (op->negate)
+		return -v;
+	if (op->one_minus)
+		return 1.0 - v;
+	return v;
+}
+
+/* the whole work for one pair: checks, conversion, device, kernel */
+static double
+RankPair(const RankOp *op, Tensor *a, Tensor *b)
+{
+	double		r;
+	DtxStatus	st;
+	const DotextCudaApi *gpu;
+
+	ConvertOperands(op, &a, &b);
+	CheckVectors(op, a, b);
+	if (op->metric == DTX_METRIC_DOT && dtx_dtype_is_float(a->dtype) &&
+		(gpu = dotext_gpu_for(a->dims[0])) != NULL)
+	{
+		char		err[256];
+		int			gst = gpu->dot(a->dtype, TensorData(a), TensorData(b), a->dims[0], &r,
+								   err, sizeof(err));
+
+		if (gst != DCU_OK)
+			dotext_gpu_raise(gst, err);
+		return Finish(op, r);
+	}
+	st = dtx_metric(op->metric, a->dtype, TensorData(a), TensorData(b), a->dims[0], &r);
+	if (st == DTX_ERR_OVERFLOW)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("%s result out of range for dtype int64", op->name),
+				 errdetail("Inputs have shapes %s and %s.",
+						   TensorShapeString(a), TensorShapeString(b)),
+				 errhint("Convert the inputs to a wider dtype, such as ::tensor(float64).")));
+	if (st != DTX_OK)
+		elog(ERROR, "dotext: %s kernel failed with status %d", op->name, (int) st);
+	return Finish(op, r);
+}
+
+/*
+ * First call at this call site: if an argument is stable, check and
+ * convert it once against this call's other operand.  Anything this
+ * pair gets wrong is raised by RankPair on the same call, so the cache
+ * only keeps what passed.
+ */
+static RankCache *
+InitCache(FunctionCallInfo fcinfo, const RankOp *op)
+{
+	RankCache  *c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(RankCache));
+	MemoryContext old;
+	Tensor	   *q,
+			   *row;
+
+	c->qarg = -1;
+	for (int k = 1; k >= 0 && c->qarg < 0; k--)
+		if (get_fn_expr_arg_stable(fcinfo->flinfo, k))
+			c->qarg = k;
+	fcinfo->flinfo->fn_extra = c;
+	if (c->qarg < 0)
+		return c;
+	q = PG_GETARG_TENSOR_P(c->qarg);
+	row = PG_GETARG_TENSOR_P(1 - c->qarg);
+	if (q->ndim != 1)
+		return c;
+	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+	if (op->convert && !dtx_dtype_is_float(q->dtype) && dtx_dtype_is_float(row->dtype))
+		q = ToFloatExact(op->name, q, row->dtype);
+	else
+		q = (Tensor *) PG_DETOAST_DATUM_COPY(PG_GETARG_DATUM(c->qarg));
+	MemoryContextSwitchTo(old);
+	c->query = q;
+	c->dtype = q->dtype;
+	c->n = q->dims[0];
+	/* the GPU takes a dot only from dotext.gpu_min_elements on: decide once */
+	c->fast = dtx_dtype_is_float(q->dtype) &&
+		(op->metric != DTX_METRIC_DOT || dotext_gpu_for(c->n) == NULL);
+	c->simd = dtx_simd();
+	if (c->fast && c->dtype == DTX_FLOAT32)
+	{
+		const float *qf = TensorData(q);
+
+		/* a query of over 1 GB of float32 would not have passed InitTensor */
+		c->wq = MemoryContextAllocHuge(fcinfo->flinfo->fn_mcxt, sizeof(double) * Max(c->n, 1));
+		for (int32 i = 0; i < c->n; i++)
+			c->wq[i] = qf[i];
+		c->qq = c->simd->f32dot(qf, qf, c->n);
+	}
+	return c;
+}
+
+static double
+RankCall(FunctionCallInfo fcinfo, const RankOp *op)
+{
+	RankCache  *c = fcinfo->flinfo->fn_extra;
+	Tensor	   *a,
+			   *b;
+
+	if (c == NULL)
+		c = InitCache(fcinfo, op);
+	else if (c->fast)
+	{
+		Tensor	   *row = PG_GETARG_TENSOR_P(1 - c->qarg);
+
+		PrefetchNextHeapRow(row);
+		if (likely(row->ndim == 1 && row->dtype == c->dtype && row->dims[0] == c->n))
+			return Finish(op, c->wq ?
+						  dtx_row_metric_wq(c->simd, op->metric, TensorData(row), c->wq,
+											c->qq, c->n) :
+						  dtx_row_metric(c->simd, op->metric, c->dtype, TensorData(row),
+										 TensorData(c->query), c->n));
+		/* another dtype or shape: the full path converts it or says what is wrong */
+	}
+	a = PG_GETARG_TENSOR_P(0);
+	b = PG_GETARG_TENSOR_P(1);
+	PrefetchNextHeapRow(a);
+	PrefetchNextHeapRow(b);
+	return RankPair(op, a, b);
+}
+
+Datum
+tensor_dot(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_FLOAT8(RankCall(fcinfo, &op_dot));
+}
+
+/* a <#> b, as pgvector: ascending order ranks the largest dot first */
+Datum
+tensor_negative_dot(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_FLOAT8(RankCall(fcinfo, &op_negative_dot));
+}
+
+Datum
+tensor_cosine_similarity(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_FLOAT8(RankCall(fcinfo, &op_cosine));
+}
+
+/* a <=> b = 1 - cosine_similarity(a, b), the similarity clamped: in [0, 2] */
+Datum
+tensor_cosine_distance(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_FLOAT8(RankCall(fcinfo, &op_cosine_distance));
+}
+
+/* l2_distance(a, b): Euclidean distance */
+Datum
+tensor_l2_distance(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_FLOAT8(RankCall(fcinfo, &op_l2));
+}
+
+/* a <-> b */
+Datum
+tensor_l2_operator(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_FLOAT8(RankCall(fcinfo, &op_l2_operator));
+}
+
+/* l1_distance(a, b): taxicab distance */
+Datum
+tensor_l1_distance(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_FLOAT8(RankCall(fcinfo, &op_l1));
+}
+
+/* a <+> b */
+Datum
+tensor_l1_operator(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_FLOAT8(RankCall(fcinfo, &op_l1_operator));
+}
+
+PG_FUNCTION_INFO_V1(dotext_simd_info);
+
+/* which loops run here, and what DOTEXT_SIMD asked for (benchmarks print it) */
+Datum
+dotext_simd_info(PG_FUNCTION_ARGS)
+{
+	const char *want = getenv("DOTEXT_SIMD");
+
+	PG_RETURN_TEXT_P(cstring_to_text(psprintf("%s (DOTEXT_SIMD %s)", dtx_simd_name(),
+											  want ? want : "unset")));
+}
