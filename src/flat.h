@@ -201,9 +201,7 @@ FlatDistance(const DtxSimd *simd, FlatMetric metric, int dtype, const void *vec,
 extern void FlatInitPage(Page page, uint16 kind);
 extern void FlatReadMeta(Relation index, FlatMeta *meta);
 extern FlatMetric FlatGetMetric(Relation index);
-extern void FlatTopkSorted(DtxTopK *t);
 struct Tensor;
-extern struct Tensor *FlatQueryToFloat(struct Tensor *q, int dtype, const char *name);
 extern void FlatCheckVector(Relation index, const FlatMeta *meta, int dtype, int ndim,
 							const int32 *dims, const char *what);
 

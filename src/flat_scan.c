@@ -95,7 +95,7 @@ FlatScanPass(IndexScanDesc scan)
 	MemoryContextSwitchTo(old);
 
 	FlatReadStream(scan->indexRelation, &so->meta, FlatScanRecord, NULL, so);
-	FlatTopkSorted(&so->heap);
+	dtx_topk_sorted(&so->heap);
 	so->pos = 0;
 	so->exhausted = so->heap.n < so->batch;
 }
@@ -152,7 +152,7 @@ FlatScanStart(IndexScanDesc scan)
 		old = MemoryContextSwitchTo(so->ctx);
 		q = DatumGetTensorP(scan->orderByData[0].sk_argument);
 		/* integer literals convert to the index's dtype, as the operators do */
-		q = FlatQueryToFloat(q, so->meta.dtype, so->metric == FLAT_METRIC_IP ? "<#>" : "<=>");
+		q = TensorToFloatExact(q, so->meta.dtype, so->metric == FLAT_METRIC_IP ? "<#>" : "<=>");
 		FlatCheckVector(scan->indexRelation, &so->meta, q->dtype, q->ndim, q->dims, "query");
 		so->query = TensorData(q);
 		MemoryContextSwitchTo(old);

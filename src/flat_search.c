@@ -145,7 +145,7 @@ FlatSearchPass(Relation index, FlatSearch *fs)
 	FlatSearchFlush(fs);
 	for (int64 q = 0; q < fs->nq; q++)
 	{
-		FlatTopkSorted(&fs->heaps[q]);
+		dtx_topk_sorted(&fs->heaps[q]);
 		if ((q & 1023) == 1023)
 			CHECK_FOR_INTERRUPTS();
 	}
@@ -157,7 +157,7 @@ FlatSearchQueries(Relation index, const FlatMeta *meta, Tensor *q, int64 *nq)
 {
 	int32		last;
 
-	q = FlatQueryToFloat(q, meta->dtype, "flat_search");
+	q = TensorToFloatExact(q, meta->dtype, "flat_search");
 	if (q->ndim != 1 && q->ndim != 2)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),

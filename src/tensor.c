@@ -10,6 +10,7 @@
 #include "utils/memutils.h"
 
 #include "decimal.h"
+#include "distance.h"
 #include "kernels.h"
 #include "tensor.h"
 
@@ -226,5 +227,38 @@ TensorConvert(const Tensor *t, int dtype)
 			elog(ERROR, "dotext: conversion from %s to %s failed (status %d)",
 				 TensorDtypeName(t->dtype), TensorDtypeName(dtype), (int) st);
 	}
+	return r;
+}
+
+/*
+ * An integer tensor as a float dtype, exactly or 22003 (beyond 2^24 for
+ * float32, 2^53 for float64): how the ranking operators and the flat index
+ * take a pgvector-style query such as '[1,0,0]'.  A float tensor comes back
+ * as it is.  name is what the user wrote (an operator or a function).
+ */
+Tensor *
+TensorToFloatExact(Tensor *t, int dtype, const char *name)
+{
+	int64		dims[TENSOR_MAX_NDIM];
+	int64		bad = -1;
+	Tensor	   *r;
+
+	if (dtx_dtype_is_float(t->dtype))
+		return t;
+	TensorDims64(t, dims);
+	r = InitTensor(dtype, t->ndim, dims);
+	if (dtx_int_to_float_exact(t->dtype, TensorData(t), dtype, TensorData(r),
+							   TensorNumel(t), &bad) != DTX_OK)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("%s cannot convert the %s value %lld to %s exactly",
+						name, TensorDtypeName(t->dtype),
+						(long long) (t->dtype == DTX_INT32 ? ((int32 *) TensorData(t))[bad] :
+									 ((int64 *) TensorData(t))[bad]),
+						TensorDtypeName(dtype)),
+				 errdetail("An integer operand is converted to the other operand's dtype, exactly only while |x| <= 2^%d.",
+						   dtype == DTX_FLOAT32 ? 24 : 53),
+				 errhint("Write the query with a decimal point or a float dtype, such as ::tensor(%s).",
+						 TensorDtypeName(dtype))));
 	return r;
 }

@@ -93,6 +93,7 @@ extern char *ShapeString(int ndim, const int64 *dims);
 extern const char *TensorDtypeName(int dtype);
 extern void CheckSameDtype(const char *op, const Tensor *a, const Tensor *b);
 extern Tensor *TensorConvert(const Tensor *t, int dtype);
+extern Tensor *TensorToFloatExact(Tensor *t, int dtype, const char *name);
 extern int	DtypeFromTypmod(int32 typmod);
 extern void TensorReportTooLarge(void) pg_attribute_noreturn();
 extern void TensorReportShapeTooLarge(int dtype, int ndim, const int64 *dims) pg_attribute_noreturn();

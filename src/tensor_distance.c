@@ -100,32 +100,6 @@ CheckVectors(const RankOp *op, const Tensor *a, const Tensor *b)
 						name, TensorShapeString(a), TensorShapeString(b))));
 }
 
-/* an integer tensor as the float dtype of the other operand, exactly or 22003 */
-static Tensor *
-ToFloatExact(const char *name, Tensor *t, int dtype)
-{
-	int64		dims[TENSOR_MAX_NDIM];
-	int64		bad = -1;
-	Tensor	   *r;
-
-	TensorDims64(t, dims);
-	r = InitTensor(dtype, t->ndim, dims);
-	if (dtx_int_to_float_exact(t->dtype, TensorData(t), dtype, TensorData(r),
-							   TensorNumel(t), &bad) != DTX_OK)
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("%s cannot convert the %s value %lld to %s exactly",
-						name, TensorDtypeName(t->dtype),
-						(long long) (t->dtype == DTX_INT32 ? ((int32 *) TensorData(t))[bad] :
-									 ((int64 *) TensorData(t))[bad]),
-						TensorDtypeName(dtype)),
-				 errdetail("An integer operand is converted to the other operand's dtype, exactly only while |x| <= 2^%d.",
-						   dtype == DTX_FLOAT32 ? 24 : 53),
-				 errhint("Write the query with a decimal point or a float dtype, such as ::tensor(%s).",
-						 TensorDtypeName(dtype))));
-	return r;
-}
-
 /* for the ranking operators: an integer operand takes the other's float dtype */
 static void
 ConvertOperands(const RankOp *op, Tensor **a, Tensor **b)
@@ -133,9 +107,9 @@ ConvertOperands(const RankOp *op, Tensor **a, Tensor **b)
 	if (!op->convert)
 		return;
 	if (dtx_dtype_is_float((*a)->dtype) && !dtx_dtype_is_float((*b)->dtype))
-		*b = ToFloatExact(op->name, *b, (*a)->dtype);
+		*b = TensorToFloatExact(*b, (*a)->dtype, op->name);
 	else if (dtx_dtype_is_float((*b)->dtype) && !dtx_dtype_is_float((*a)->dtype))
-		*a = ToFloatExact(op->name, *a, (*b)->dtype);
+		*a = TensorToFloatExact(*a, (*b)->dtype, op->name);
 }
 
 static double
@@ -209,7 +183,7 @@ InitCache(FunctionCallInfo fcinfo, const RankOp *op)
 		return c;
 	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
 	if (op->convert && !dtx_dtype_is_float(q->dtype) && dtx_dtype_is_float(row->dtype))
-		q = ToFloatExact(op->name, q, row->dtype);
+		q = TensorToFloatExact(q, row->dtype, op->name);
 	else
 		q = (Tensor *) PG_DETOAST_DATUM_COPY(PG_GETARG_DATUM(c->qarg));
 	MemoryContextSwitchTo(old);
