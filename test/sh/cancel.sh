@@ -18,14 +18,7 @@ q=$(psql -XAt -d cancel -c "SELECT ARRAY(SELECT cos(j)::real FROM generate_serie
 
 # psql's \timing of a statement run under statement_timeout = 200ms, and its SQLSTATE
 timed() {
-	python3 - "$1" <<'PY'
-import re, subprocess, sys
-sql = "SET statement_timeout = '200ms';\n\\set VERBOSITY verbose\n\\timing on\n" + sys.argv[1]
-p = subprocess.run(["psql", "-qX", "-d", "cancel"], input=sql, capture_output=True, text=True)
-t = re.findall(r"Time: ([0-9.]+) ms", p.stdout)
-state = "57014" if "57014" in p.stderr else "none"
-print(f"{float(t[-1]):.0f} {state}" if t else f"99999 {state}")
-PY
+	python3 "$(dirname "$0")/../timed_cancel.py" cancel 200 "$1"
 }
 for case in \
 	"axis_dot int64 (64,192,192)x(64,192,192)|SELECT numel(axis_dot(x, x, '{2,1}')) FROM mm;" \

@@ -35,14 +35,7 @@ rm -f /tmp/flatprog.$$
 
 q=$(psql -XAt -d flatprog -c "SELECT ARRAY(SELECT cos(j)::real FROM generate_series(1, 128) j)::tensor::text")
 timed() { # $1: SQL run under statement_timeout = 100ms; prints "ms sqlstate"
-	python3 - "$1" <<'PY'
-import re, subprocess, sys
-sql = "SET statement_timeout = '100ms';\nSET enable_seqscan = off;\n\\set VERBOSITY verbose\n\\timing on\n" + sys.argv[1]
-p = subprocess.run(["psql", "-qX", "-d", "flatprog"], input=sql, capture_output=True, text=True)
-t = re.findall(r"Time: ([0-9.]+) ms", p.stdout)
-state = "57014" if "57014" in p.stderr else "none"
-print(f"{float(t[-1]):.0f} {state}" if t else f"99999 {state}")
-PY
+	python3 "$(dirname "$0")/../timed_cancel.py" flatprog 100 "$1" "SET enable_seqscan = off;"
 }
 for case in \
 	"flat index scan for all rows|SELECT count(*) FROM (SELECT id FROM p ORDER BY emb <#> '$q' LIMIT 300000) s;" \
