@@ -14,6 +14,7 @@
 #include "half.h"
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <cpuid.h>
 #include <immintrin.h>
 #define DTX_X86 1
 #endif
@@ -31,7 +32,16 @@ use_f16c(void)
 {
 #ifdef DTX_X86
 	if (have_f16c < 0)
-		have_f16c = __builtin_cpu_supports("f16c") && __builtin_cpu_supports("avx");
+	{
+		unsigned int a,
+					b,
+					c,
+					d;
+
+		/* CPUID.1:ECX bit 29 is F16C; its 256-bit form needs AVX (which the OS enables) */
+		have_f16c = __get_cpuid(1, &a, &b, &c, &d) && (c & (1u << 29)) &&
+			__builtin_cpu_supports("avx");
+	}
 	return have_f16c;
 #else
 	return 0;
