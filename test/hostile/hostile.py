@@ -270,16 +270,15 @@ u.execute("SET statement_timeout = 0")
 # decompressing a large value is PostgreSQL's work, and it does not cancel
 # (fetching even an uncompressed 16 MB value takes PostgreSQL 50-100 ms on a
 # loaded machine, so the inputs are 4 MB and the work is repeated instead)
-u.execute("CREATE TABLE big (i32 tensor, i64 tensor, f32 tensor, rows tensor, lit text)")
+u.execute("CREATE TABLE big (i32 tensor, i64 tensor, f32 tensor, rows tensor)")
 u.execute("ALTER TABLE big ALTER i32 SET STORAGE EXTERNAL, ALTER i64 SET STORAGE EXTERNAL, "
-          "ALTER f32 SET STORAGE EXTERNAL, ALTER rows SET STORAGE EXTERNAL, ALTER lit SET STORAGE EXTERNAL")
+          "ALTER f32 SET STORAGE EXTERNAL, ALTER rows SET STORAGE EXTERNAL")
 u.execute("""
 INSERT INTO big SELECT
   array_fill(3, ARRAY[1,1024,1024])::tensor,
   array_fill(3::bigint, ARRAY[4000,64])::tensor,
   array_fill(0.5::real, ARRAY[1,1024,1024])::tensor,
-  array_fill(0.5::real, ARRAY[62500,16])::tensor,
-  '[' || repeat('1.25,', 20000000) || '1.25]'""")
+  array_fill(0.5::real, ARRAY[62500,16])::tensor""")
 u.execute("CREATE TABLE many AS SELECT i::bigint AS id, array_fill(0.5::real, ARRAY[256])::tensor AS emb "
           "FROM generate_series(1, 200000) i")
 u.execute("ANALYZE many")
@@ -293,8 +292,8 @@ LONG = [
     ("tensor to double precision[] of 4 MB, repeated", "SELECT cardinality(tensor_to_float8(f32)) FROM big, generate_series(1, 100)"),
     ("double precision[] of 4 MB to tensor, repeated", "SELECT numel(tensor_to_float8(f32)::tensor) FROM big, generate_series(1, 100)"),
     ("text output of a 4 MB tensor, repeated", "SELECT length(f32::text) FROM big, generate_series(1, 100)"),
-    # fetching the 100 MB text is PostgreSQL's and does not cancel: time out inside the parse
-    ("text input of a 100 MB literal", "SELECT numel(lit::tensor) FROM big", 700),
+    # (the parse of a 100 MB literal is test/sh/io_cancel.sh's: it times the fetch, which
+    # PostgreSQL does not cancel, and sets the timeout past it; a fixed one failed under load)
     ("topk over 200000 rows x 20", "SELECT topk(emb, id, emb, 10) FROM many, generate_series(1, 20)"),
     ("stack of 200000 rows x 10", "SELECT numel(stack(emb)) FROM many, generate_series(1, 10)"),
 ]
