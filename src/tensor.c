@@ -4,6 +4,8 @@
  */
 #include "postgres.h"
 
+#include <float.h>
+
 #include "common/int.h"
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
@@ -179,6 +181,56 @@ DtypeCodeList(void)
 	return buf.data;
 }
 
+/*
+ * "float16 holds finite values up to 65504 in magnitude.": the hint of a
+ * 22003 range error.  A float dtype's largest finite value is found from
+ * its descriptor's store (the largest double it accepts, stored and
+ * printed as the dtype prints), an integer dtype's bounds from its size.
+ */
+char *
+DtypeRangeHint(int dtype)
+{
+	const DtxDtypeDesc *d = DtypeDesc(dtype);
+	uint64		lo,
+				hi;
+	double		v;
+	char		buf[DTX_ELEM_TEXT_MAX + 8];
+	uint64		elem = 0;
+
+	if (!d->is_float)
+	{
+		uint64		max = ((uint64) 1 << (8 * d->size - 1)) - 1;
+
+		return psprintf("%s holds integers from %lld to %llu (not NaN or infinities).", d->name,
+						-(long long) max - 1, (unsigned long long) max);
+	}
+	/* positive doubles order as their bits: bisect on the bits */
+	v = 1.0;
+	memcpy(&lo, &v, 8);
+	v = DBL_MAX;
+	memcpy(&hi, &v, 8);
+	if (!d->store(DBL_MAX, &elem, 0))
+	{
+		while (hi - lo > 1)
+		{
+			uint64		mid = lo + (hi - lo) / 2;
+
+			memcpy(&v, &mid, 8);
+			if (d->store(v, &elem, 0))
+				lo = mid;
+			else
+				hi = mid;
+		}
+		hi = lo;
+	}
+	memcpy(&v, &hi, 8);
+	d->store(v, &elem, 0);
+	*d->write_row(buf, &elem, 1) = '\0';
+	if (strcmp(buf + strlen(buf) - 2, ".0") == 0)
+		buf[strlen(buf) - 2] = '\0';	/* "65504", not "65504.0" */
+	return psprintf("%s holds finite values up to %s in magnitude.", d->name, buf);
+}
+
 void
 CheckSameDtype(const char *op, const Tensor *a, const Tensor *b)
 {
@@ -217,7 +269,8 @@ ReportConvertRange(const Tensor *t, int dtype, int64 bad)
 			 errmsg("value out of range for dtype %s", TensorDtypeName(dtype)),
 			 errdetail("Element %lld of the %s tensor cannot be represented as %s.",
 					   (long long) bad, TensorDtypeName(t->dtype),
-					   TensorDtypeName(dtype))));
+					   TensorDtypeName(dtype)),
+			 errhint("%s", DtypeRangeHint(dtype))));
 }
 
 /* elements converted between cancel checks: about a millisecond of work */

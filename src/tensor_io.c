@@ -73,7 +73,8 @@ ReportParseError(const char *s, const DtxParseError *err, int dtype, bool inferr
 					 errdetail("The literal was read as %s.", TensorDtypeName(dtype)),
 					 (inferred && dtype == DTX_FLOAT32) ?
 					 errhint("A literal without a dtype tag is read as float32 before a type modifier applies; "
-							 "write the tag, as in 'float64:[1e300]'.") : 0));
+							 "write the tag, as in 'float64:[1e300]'.") :
+					 errhint("%s", DtypeRangeHint(dtype))));
 			break;
 		case DTX_PARSE_BAD_DTYPE:
 			ereport(ERROR,

@@ -187,24 +187,32 @@ write_i64(char *p, const void *data, int64_t n)
 /*
  * Shortest digits of a small float: the fewest significant digits (at
  * most 5 for float16, 4 for bfloat16) whose decimal rounds back to the
- * same bits; infinities and NaN print as float32's do.
+ * same bits, laid out as float32's text is (PostgreSQL's Ryu output):
+ * plain notation for decimal exponents -4 to 5, where an integral value
+ * prints all its digits ("65504.0", exact, rather than "6.55e+04"), else
+ * an exponent; infinities and NaN print as float32's do.
  */
 static int
 write_small(char *p, uint16_t bits, int ebits, int mbits)
 {
 	double		v = dtx_small_to_double(bits, ebits, mbits);
-	int			n = 0;
+	int			n = 0,
+				prec,
+				exp10;
 
 	if (isnan(v))
 		return (int) (memcpy(p, "NaN", 3), 3);
 	if (isinf(v))
 		return v > 0 ? (int) (memcpy(p, "Infinity", 8), 8) : (int) (memcpy(p, "-Infinity", 9), 9);
-	for (int prec = 1; prec <= 9; prec++)
+	for (prec = 1; prec <= 9; prec++)
 	{
-		n = snprintf(p, DTX_ELEM_TEXT_MAX, "%.*g", prec, v);
+		n = snprintf(p, DTX_ELEM_TEXT_MAX, "%.*e", prec - 1, v);
 		if (dtx_double_to_small(strtod(p, NULL), ebits, mbits) == bits)
 			break;
 	}
+	exp10 = atoi(strchr(p, 'e') + 1);
+	if (exp10 >= -4 && exp10 < 6)
+		n = snprintf(p, DTX_ELEM_TEXT_MAX, "%.*f", prec - 1 - exp10 > 0 ? prec - 1 - exp10 : 0, v);
 	return add_point_if_integral(p, n, v == rint(v));
 }
 

@@ -416,40 +416,72 @@ decimal_int64(const DtxDecimal *d, int64_t *out)
  * The sign of |token| - |m|, exactly, for a finite nonzero double m with
  * few significant bits (a tie between two half values): m's decimal
  * expansion is finite, at most 98 significant digits for bfloat16's
- * smallest tie 2^-134, and printf writes it in full; the token is w * 10^e,
- * plus something below 10^e when inexact.
+ * smallest tie 2^-134, and printf writes it in full; the token's digits
+ * are read from its text, however many there are.
  */
 static int
-cmp_token_exact(const DtxDecimal *d, double m)
+cmp_token_exact(const char *tok, int64_t len, double m)
 {
 	char		md[160],
-				wd[24],
-			   *p;
+			   *x;
+	const char *p = tok,
+			   *end = tok + len,
+			   *mend,
+			   *dot,
+			   *f;
 	int			nm,
-				nw,
 				mexp,
-				wexp;
+				k = 0;
+	int64_t		e10 = 0,
+				texp;
 
 	snprintf(md, sizeof(md), "%.140e", fabs(m));
-	p = strchr(md, 'e');
-	mexp = atoi(p + 1);
-	*p = '\0';
+	x = strchr(md, 'e');
+	mexp = atoi(x + 1);
+	*x = '\0';
 	memmove(md + 1, md + 2, strlen(md + 2) + 1);	/* drop the point */
 	for (nm = (int) strlen(md); nm > 1 && md[nm - 1] == '0'; nm--)
 		;
-	nw = snprintf(wd, sizeof(wd), "%llu", (unsigned long long) d->w);
-	wexp = d->e + nw - 1;
-	if (wexp != mexp)
-		return wexp > mexp ? 1 : -1;
-	for (int k = 0; k < nw || k < nm; k++)
-	{
-		char		a = k < nw ? wd[k] : '0',
-					b = k < nm ? md[k] : '0';
 
-		if (a != b)
-			return a > b ? 1 : -1;
+	if (*p == '+' || *p == '-')
+		p++;
+	for (mend = p; mend < end && *mend != 'e' && *mend != 'E'; mend++)
+		;
+	if (mend < end)
+	{
+		const char *c = mend + 1;
+		int			neg = *c == '-';
+
+		if (*c == '+' || *c == '-')
+			c++;
+		for (; c < end && e10 < 100000; c++)
+			e10 = e10 * 10 + (*c - '0');
+		if (neg)
+			e10 = -e10;
 	}
-	return d->inexact ? 1 : 0;
+	dot = memchr(p, '.', (size_t) (mend - p));
+	if (dot == NULL)
+		dot = mend;
+	for (f = p; f < mend && (*f == '0' || *f == '.'); f++)
+		;
+	if (f == mend)
+		return -1;				/* the token is zero */
+	/* decimal exponent of the first significant digit */
+	texp = (f < dot ? (dot - f) - 1 : -(int64_t) (f - dot)) + e10;
+	if (texp != mexp)
+		return texp > mexp ? 1 : -1;
+	for (const char *c = f; c < mend; c++)
+	{
+		char		b;
+
+		if (*c == '.')
+			continue;
+		b = k < nm ? md[k] : '0';
+		if (*c != b)
+			return *c > b ? 1 : -1;
+		k++;
+	}
+	return k < nm ? -1 : 0;		/* m's digits left over hold a nonzero one */
 }
 
 /* v lies exactly halfway between two values of the half dtype (or at its overflow threshold) */
@@ -489,7 +521,7 @@ store_half(const DtxDtypeDesc *desc, const Tok *t, const char *tok, void *data, 
 		return 0;
 	if (!t->dec.special && v != 0 && is_half_tie(desc, v))
 	{
-		int			c = cmp_token_exact(&t->dec, v);
+		int			c = cmp_token_exact(tok, t->len, v);
 
 		if (c != 0)
 			v = nextafter(v, (c > 0) == (v > 0) ? INFINITY : -INFINITY);

@@ -54,7 +54,8 @@ decode_recipe(const unsigned char *data, size_t size)
 	len = hdr + size;
 	msg = malloc(len);
 	msg[0] = (unsigned char) rank;
-	msg[1] = (unsigned char) (1 + data[1] % 4);
+	/* every code a dotext may write, the half dtypes' 2-byte elements and the reserved 7 included */
+	msg[1] = (unsigned char) (1 + data[1] % (DTX_DTYPE_CODES - 1));
 	msg[2] = msg[3] = 0;
 	for (int k = 0; k < rank; k++)
 	{

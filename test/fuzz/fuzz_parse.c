@@ -1,7 +1,8 @@
 /*
  * fuzz_parse.c: libFuzzer target for the tensor text parser.  Any input
  * must give a clean status; a literal that scans must fill into every
- * dtype without touching memory beyond numel elements, and the one-pass
+ * dtype (every descriptor row, 2-byte halves included) without touching
+ * memory beyond numel elements, and the one-pass
  * dtx_parse() must give the same status, shape and bytes.  Each input is also
  * read as a recipe for an empty tensor's shape tag, "dtype(d0,...,dk):[]",
  * of rank 0 to 17 with dims drawn from 0, 1, 2^31-1 and arbitrary values,
@@ -42,8 +43,9 @@ parse_one(const char *s, size_t size)
 			abort();
 		if (info.numel <= (1 << 20))
 		{
-			for (int dtype = DTX_FLOAT32; dtype <= DTX_INT64; dtype++)
+			for (int k = 0; dtx_dtypes[k]; k++)
 			{
+				int			dtype = dtx_dtypes[k]->code;
 				/* exact allocation: ASan catches any write past numel */
 				void	   *buf = malloc((size_t) info.numel * dtx_elem_size(dtype) + 1);
 				int64_t		cap = dtx_parse_capacity(s);
@@ -71,7 +73,7 @@ parse_one(const char *s, size_t size)
 static void
 parse_shape_recipe(const unsigned char *data, size_t size)
 {
-	static const char *names[] = {"float32", "float64", "int32", "int64"};
+	static const char *names[] = {"float32", "float64", "int32", "int64", "float16", "bfloat16", "half"};
 	char		s[16 * 12 + 64];
 	int			p,
 				rank;
@@ -79,7 +81,7 @@ parse_shape_recipe(const unsigned char *data, size_t size)
 	if (size < 2)
 		return;
 	rank = data[0] % 18;
-	p = sprintf(s, "%s(", names[data[1] % 4]);
+	p = sprintf(s, "%s(", names[data[1] % 7]);
 	for (int k = 0; k < rank; k++)
 	{
 		unsigned char b = 2 + k < size ? data[2 + k] : 0;

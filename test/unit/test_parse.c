@@ -102,7 +102,7 @@ test_errors(void)
 	expect_code("float32(0,x):[]", DTX_PARSE_SYNTAX, "bad shape prefix");
 	expect_code("float32(-1):[]", DTX_PARSE_SYNTAX, "negative shape prefix");
 	expect_code("float32(0,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1):[]", DTX_PARSE_TOO_DEEP, "shape prefix rank 17");
-	expect_code("float16:[1]", DTX_PARSE_BAD_DTYPE, "planned dtype not yet supported");
+	expect_code("bfloat16:[1]", DTX_PARSE_OK, "bfloat16, once planned, is a dtype");
 	expect_code("[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]", DTX_PARSE_TOO_DEEP, "rank 17");
 	expect_code("[1e39]", DTX_PARSE_RANGE, "1e39 into float32");
 	expect_code("[-1e39]", DTX_PARSE_RANGE, "-1e39 into float32");

@@ -108,8 +108,8 @@ test_binary(void)
 	tap_ok(dtx_bin_decode_header(m, 3, 1 << 30, &h) == DTX_BIN_TRUNCATED, "truncated header");
 	m[1] = 9;
 	tap_ok(dtx_bin_decode_header(m, 16, 1 << 30, &h) == DTX_BIN_NOT_TENSOR, "unknown dtype: not a tensor");
-	m[1] = 5;
-	tap_ok(dtx_bin_decode_header(m, 16, 1 << 30, &h) == DTX_BIN_DTYPE, "planned dtype rejected");
+	m[1] = 7;
+	tap_ok(dtx_bin_decode_header(m, 16, 1 << 30, &h) == DTX_BIN_DTYPE, "planned dtype (7, int8) rejected");
 	m[1] = 3;
 	m[3] = 1;
 	tap_ok(dtx_bin_decode_header(m, 16, 1 << 30, &h) == DTX_BIN_NOT_TENSOR, "reserved flags: not a tensor");
