@@ -5,6 +5,9 @@
 -- issue 9: safety
 
 -- issue 11: dtypes
+-- float16 and bfloat16 are stored (codes 5 and 6, as reserved in 0.1.0)
+COMMENT ON TYPE tensor IS 'n-dimensional array with a dtype (float32, float64, int32, int64, float16, bfloat16)';
+COMMENT ON FUNCTION dtype(tensor) IS 'element type: float32, float64, int32, int64, float16 or bfloat16';
 
 -- issue 12: I/O
 

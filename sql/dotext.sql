@@ -28,7 +28,7 @@ CREATE TYPE tensor (
 	ALIGNMENT = double,
 	STORAGE = main
 );
-COMMENT ON TYPE tensor IS 'n-dimensional array with a dtype (float32, float64, int32, int64)';
+COMMENT ON TYPE tensor IS 'n-dimensional array with a dtype (float32, float64, int32, int64, float16, bfloat16)';
 
 COMMENT ON FUNCTION tensor_in(cstring, oid, integer) IS 'text input of tensor';
 COMMENT ON FUNCTION tensor_out(tensor) IS 'text output of tensor';
@@ -99,7 +99,7 @@ CREATE FUNCTION permute(t tensor, dims integer[]) RETURNS tensor
 COMMENT ON FUNCTION shape(tensor) IS 'dimensions of a tensor (torch: t.shape)';
 COMMENT ON FUNCTION ndim(tensor) IS 'rank of a tensor (torch: t.ndim)';
 COMMENT ON FUNCTION numel(tensor) IS 'number of elements (torch: t.numel())';
-COMMENT ON FUNCTION dtype(tensor) IS 'element type: float32, float64, int32 or int64';
+COMMENT ON FUNCTION dtype(tensor) IS 'element type: float32, float64, int32, int64, float16 or bfloat16';
 COMMENT ON FUNCTION reshape(tensor, integer[]) IS 'same elements in another shape; one dimension may be -1 (torch.reshape)';
 COMMENT ON FUNCTION flatten(tensor) IS 'the elements as a rank-1 tensor (torch.flatten)';
 COMMENT ON FUNCTION permute(tensor, integer[]) IS 'reorder the dimensions (torch.permute)';

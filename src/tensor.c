@@ -5,6 +5,7 @@
 #include "postgres.h"
 
 #include <float.h>
+#include <math.h>
 
 #include "common/int.h"
 #include "lib/stringinfo.h"
@@ -320,6 +321,41 @@ TensorConvert(const Tensor *t, int dtype)
 	return r;
 }
 
+/* element i of an integer tensor, exactly */
+static long long
+IntElement(const Tensor *t, int64 i)
+{
+	switch (t->dtype)
+	{
+		case DTX_INT32:
+			return ((const int32 *) TensorData(t))[i];
+		case DTX_INT64:
+			return ((const int64 *) TensorData(t))[i];
+	}
+	elog(ERROR, "dtype code %d is no integer dtype", t->dtype);
+	return 0;					/* keep compiler quiet */
+}
+
+/*
+ * k such that a float dtype holds every integer up to 2^k (24 for
+ * float32, 11 for float16), asked of its descriptor: the first 2^k + 1
+ * that its store rounds.
+ */
+static int
+ExactIntegerBits(int dtype)
+{
+	const DtxDtypeDesc *d = DtypeDesc(dtype);
+
+	for (int k = 1; k < 64; k++)
+	{
+		uint64		elem = 0;
+
+		if (!d->store(ldexp(1, k) + 1, &elem, 0) || d->load(&elem, 0) - ldexp(1, k) != 1)
+			return k;
+	}
+	return 64;
+}
+
 /*
  * An integer tensor as a float dtype, exactly or 22003 (beyond 2^24 for
  * float32, 2^53 for float64): how the ranking operators and the flat index
@@ -333,22 +369,26 @@ TensorToFloatExact(Tensor *t, int dtype, const char *name)
 	int64		bad = -1;
 	Tensor	   *r;
 
+	DtxStatus	st;
+
 	if (dtx_dtype_is_float(t->dtype))
 		return t;
 	TensorDims64(t, dims);
 	r = InitTensor(dtype, t->ndim, dims);
-	if (dtx_int_to_float_exact(t->dtype, TensorData(t), dtype, TensorData(r),
-							   TensorNumel(t), &bad) != DTX_OK)
+	st = dtx_int_to_float_exact(t->dtype, TensorData(t), dtype, TensorData(r),
+								TensorNumel(t), &bad);
+	if (st == DTX_ERR_RANGE)
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg("%s cannot convert the %s value %lld to %s exactly",
-						name, TensorDtypeName(t->dtype),
-						(long long) (t->dtype == DTX_INT32 ? ((int32 *) TensorData(t))[bad] :
-									 ((int64 *) TensorData(t))[bad]),
+						name, TensorDtypeName(t->dtype), IntElement(t, bad),
 						TensorDtypeName(dtype)),
 				 errdetail("An integer operand is converted to the other operand's dtype, exactly only while |x| <= 2^%d.",
-						   dtype == DTX_FLOAT32 ? 24 : 53),
+						   ExactIntegerBits(dtype)),
 				 errhint("Write the query with a decimal point or a float dtype, such as ::tensor(%s).",
 						 TensorDtypeName(dtype))));
+	else if (st != DTX_OK)
+		elog(ERROR, "dotext: %s cannot convert %s to %s (status %d)",
+			 name, TensorDtypeName(t->dtype), TensorDtypeName(dtype), (int) st);
 	return r;
 }
