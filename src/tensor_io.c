@@ -340,8 +340,8 @@ ReportBinaryError(DtxBinCode code, const DtxBinHeader *h, const unsigned char *m
 		case DTX_BIN_DTYPE:
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-					 errmsg("dotext binary tensor has dtype %s, which this version cannot store",
-							TensorDtypeName(h->dtype)),
+					 errmsg("dotext binary tensor has dtype code %d, which this version cannot store",
+							h->dtype),
 					 errhint("This version stores the dtype codes %s.", DtypeCodeList())));
 			break;
 		case DTX_BIN_RANK:

@@ -37,7 +37,8 @@ check() { # name hex expected-sqlstate [words the message must hold]
 # dotext wrote are "not a dotext tensor"; a dotext header with wrong sizes
 # after it is "corrupt".
 check unknown_dtype        "01 09 0000 00000001 00000000"                      22P03 "not a dotext tensor"
-check planned_dtype        "01 05 0000 00000001 0000"                          22P03 "dtype float16, which this version cannot store"
+check planned_dtype        "01 07 0000 00000001 00"                            22P03 "dtype code 7, which this version cannot store"
+check truncated_float16    "01 05 0000 00000002 3c00"                          22P03 "float16 tensor of shape (2) has 4 bytes of data; the message has 2"
 check rank_17              "11 01 0000 $(printf '00000001%.0s' $(seq 17)) 3f800000" 54000 "rank 17 exceeds"
 check negative_dim         "01 01 0000 ffffffff"                               22P03 "corrupt dotext binary tensor"
 check count_overflow       "03 04 0000 00010000 00010000 00010000"             54000
@@ -57,6 +58,13 @@ check later_layout         "ff 02 0000 00000001"                               2
 mkfile valid "01 01 0000 00000002 3fc00000 7fc00000"
 out=$(psql -qXAt -d corrupt -c "COPY t FROM '$dir/valid.bin' (FORMAT binary)" -c "SELECT v::text FROM t" 2>&1)
 ok "a valid message loads as [1.5,NaN] (got $out)" "$([ "$out" = "[1.5,NaN]" ] && echo 1 || echo 0)"
+# and 2-byte elements: float16 [1.5,-inf], bfloat16 [1.5,NaN]
+mkfile valid_half "01 05 0000 00000002 3e00 fc00"
+mkfile valid_bf16 "01 06 0000 00000002 3fc0 7fc0"
+out=$(psql -qXAt -d corrupt -c "TRUNCATE t" -c "COPY t FROM '$dir/valid_half.bin' (FORMAT binary)" \
+	-c "COPY t FROM '$dir/valid_bf16.bin' (FORMAT binary)" -c "SELECT string_agg(v::text, ' ' ORDER BY dtype(v) DESC) FROM t" 2>&1)
+ok "float16 and bfloat16 messages load (got $out)" \
+	"$([ "$out" = "float16:[1.5,-Infinity] bfloat16:[1.5,NaN]" ] && echo 1 || echo 0)"
 ok "the server is still up, never restarted" \
 	"$([ "$(psql -XAtc 'SELECT pg_postmaster_start_time()')" = "$start" ] && echo 1 || echo 0)"
 psql -qX -c "DROP DATABASE corrupt"
