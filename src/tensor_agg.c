@@ -68,15 +68,48 @@ typedef struct TopkState
 	int64		nrows;			/* rows seen */
 } TopkState;
 
-/* scoring runs sgemm: rows and queries are float32 */
+/*
+ * Scoring runs sgemm: rows and queries are float32, or a half dtype
+ * (float16, bfloat16) widened to float32 exactly as they are read, so a
+ * half column ranks as its float32 copy would.
+ */
 static void
 CheckFloat32(const char *what, const Tensor *t)
 {
-	if (t->dtype != DTX_FLOAT32)
+	const DtxDtypeDesc *d = dtx_dtype(t->dtype);
+
+	if (d == NULL || d->compute != DTX_FLOAT32)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATATYPE_MISMATCH),
-				 errmsg("topk requires float32 %s, not %s", what, TensorDtypeName(t->dtype)),
+				 errmsg("topk requires float32, float16 or bfloat16 %s, not %s",
+						what, TensorDtypeName(t->dtype)),
 				 errhint("Convert the embeddings and the queries with ::tensor(float32).")));
+}
+
+/* n elements of t from element i0 as float32 into dst (t float32 or half) */
+static void
+WidenToFloat32(const Tensor *t, int64 i0, int64 n, float *dst)
+{
+	const DtxDtypeDesc *d = dtx_dtype(t->dtype);
+
+	if (t->dtype == DTX_FLOAT32)
+		memcpy(dst, (const float *) TensorData(t) + i0, n * sizeof(float));
+	else
+		d->to_f32((const char *) TensorData(t) + i0 * d->size, dst, n);
+}
+
+/* the queries as float32: t's own data, or a widened copy */
+static const float *
+QueriesFloat32(const Tensor *q)
+{
+	float	   *f;
+
+	if (q->dtype == DTX_FLOAT32)
+		return TensorData(q);
+	/* half the size of the float32 copy, which TopkNew bounds next */
+	f = palloc_extended(Max(TensorNumel(q), 1) * sizeof(float), MCXT_ALLOC_HUGE);
+	WidenToFloat32(q, 0, TensorNumel(q), f);
+	return f;
 }
 
 static void
@@ -249,7 +282,7 @@ tensor_topk_transfn(PG_FUNCTION_ARGS)
 
 		CheckFloat32("queries", q);
 		TopkCheckQueries(q, PG_GETARG_INT32(4), &nq, &d);
-		st = TopkNew(aggctx, PG_GETARG_INT32(4), nq, d, TensorData(q));
+		st = TopkNew(aggctx, PG_GETARG_INT32(4), nq, d, QueriesFloat32(q));
 		st->check_args = TopkArgsMayChange(fcinfo);
 		st->chunk = MemoryContextAllocHuge(aggctx, st->block_rows * d * sizeof(float));
 		st->chunk_ids = MemoryContextAllocHuge(aggctx, st->block_rows * sizeof(int64));
@@ -261,9 +294,10 @@ tensor_topk_transfn(PG_FUNCTION_ARGS)
 		if (PG_GETARG_INT32(4) != st->k)
 			TopkReportArgsChanged("k");
 		/* a (D) and a (1,D) tensor of the same floats are the same query */
-		if (q->dtype != DTX_FLOAT32 || (q->ndim != 1 && q->ndim != 2) ||
+		CheckFloat32("queries", q);
+		if ((q->ndim != 1 && q->ndim != 2) ||
 			(q->ndim == 2 ? q->dims[0] : 1) != st->nq || q->dims[q->ndim - 1] != st->d ||
-			memcmp(TensorData(q), st->queries, st->nq * st->d * sizeof(float)) != 0)
+			memcmp(QueriesFloat32(q), st->queries, st->nq * st->d * sizeof(float)) != 0)
 			TopkReportArgsChanged("queries");
 	}
 	emb = PG_GETARG_TENSOR_P(1);
@@ -285,7 +319,22 @@ tensor_topk_transfn(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg("topk ids of a batch of %lld rows starting at %lld are out of range for type bigint",
 						(long long) nrows, (long long) id)));
-	if (nrows >= st->block_rows / 2 || st->nq < DTX_TOPK_SGEMM_MIN_QUERIES)
+	if (emb->dtype != DTX_FLOAT32)
+	{
+		/* a half row widens into the chunk, block_rows rows at a time */
+		for (int64 r0 = 0; r0 < nrows; r0 += st->block_rows)
+		{
+			int64		m = Min(st->block_rows, nrows - r0);
+
+			if (st->nchunk + m > st->block_rows)
+				TopkFlush(st);
+			WidenToFloat32(emb, r0 * st->d, m * st->d, st->chunk + st->nchunk * st->d);
+			for (int64 i = 0; i < m; i++)
+				st->chunk_ids[st->nchunk + i] = id + r0 + i;
+			st->nchunk += m;
+		}
+	}
+	else if (nrows >= st->block_rows / 2 || st->nq < DTX_TOPK_SGEMM_MIN_QUERIES)
 	{
 		/*
 		 * A large stored batch, or few queries (exact dots, no sgemm to
