@@ -1,8 +1,6 @@
 /*
- * tensor_rank.c: ranking many rows at once (the aggregates topk and stack
- * are in tensor_agg.c).
- *
- * maxsim(doc, query): ColBERT late interaction.
+ * tensor_maxsim.c: maxsim(doc, query), ColBERT late interaction (the
+ * ranking aggregates topk and topk_scores are in tensor_agg.c).
  */
 #include "postgres.h"
 
