@@ -104,8 +104,9 @@ InitTensor(int dtype, int ndim, const int64 *dims)
 /*
  * The same for a caller that writes every data byte itself (the parser,
  * binary receive): a large input is not first swept by a memset, which
- * would run without a cancel check.  Element sizes are 4 or 8 and the
- * data ends the tensor, so there is no padding after the data.
+ * would run without a cancel check.  The data ends the tensor (its size
+ * is the offset plus numel elements, whatever their width), so there is no
+ * padding after the data.
  */
 Tensor *
 InitTensorForWrite(int dtype, int ndim, const int64 *dims)
@@ -144,6 +145,40 @@ TensorDtypeName(int dtype)
 	return name ? name : "unknown";
 }
 
+/* the descriptor of a dtype code; a code no row has is an internal error */
+const DtxDtypeDesc *
+DtypeDesc(int dtype)
+{
+	const DtxDtypeDesc *d = dtx_dtype(dtype);
+
+	if (d == NULL)
+		elog(ERROR, "unknown dtype code %d", dtype);
+	return d;
+}
+
+/* every dtype with its aliases, "float32 (float, float4, real), ...", for hints */
+char *
+DtypeNameList(void)
+{
+	char		buf[512];
+
+	dtx_dtype_list(buf, sizeof(buf));
+	return pstrdup(buf);
+}
+
+/* "1 float32, 2 float64, ...": the codes of the modifier and the binary form */
+char *
+DtypeCodeList(void)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	for (int k = 0; dtx_dtypes[k]; k++)
+		appendStringInfo(&buf, "%s%d %s", k ? ", " : "", dtx_dtypes[k]->code,
+						 dtx_dtypes[k]->name);
+	return buf.data;
+}
+
 void
 CheckSameDtype(const char *op, const Tensor *a, const Tensor *b)
 {
@@ -170,7 +205,7 @@ DtypeFromTypmod(int32 typmod)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid type modifier %d for type tensor", typmod),
-				 errhint("The modifier is a dtype code: 1 float32, 2 float64, 3 int32, 4 int64.")));
+				 errhint("The modifier is a dtype code: %s.", DtypeCodeList())));
 	return (int) typmod;
 }
 
@@ -192,7 +227,9 @@ ReportConvertRange(const Tensor *t, int dtype, int64 bad)
  * Tensor.to(dtype).  float32 to float64 goes through each value's shortest
  * round-trip decimal (the digits text output prints), so '[0.1]' read as
  * float32 and converted gives the double nearest 0.1, whichever path it
- * took; every other conversion is dtx_convert's.  The result never carries
+ * took; every other conversion is dtx_convert's (float16 and bfloat16
+ * widen exactly: they hold so few digits that nobody types more than
+ * they keep, and PyTorch widens them exactly).  The result never carries
  * the legacy trailer (see tensor.h).  Returns t itself when nothing changes.
  */
 Tensor *

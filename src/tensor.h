@@ -76,6 +76,15 @@ TensorElemSize(const Tensor *t)
 	return dtx_elem_size(t->dtype);
 }
 
+extern const DtxDtypeDesc *DtypeDesc(int dtype);
+
+/* the descriptor of t's dtype; an unknown code is an internal error */
+static inline const DtxDtypeDesc *
+TensorDesc(const Tensor *t)
+{
+	return DtypeDesc(t->dtype);
+}
+
 /* dims as int64, for the plain-C core */
 static inline void
 TensorDims64(const Tensor *t, int64 *dims)
@@ -91,6 +100,8 @@ extern Tensor *InitTensorForWrite(int dtype, int ndim, const int64 *dims);
 extern char *TensorShapeString(const Tensor *t);
 extern char *ShapeString(int ndim, const int64 *dims);
 extern const char *TensorDtypeName(int dtype);
+extern char *DtypeNameList(void);
+extern char *DtypeCodeList(void);
 extern void CheckSameDtype(const char *op, const Tensor *a, const Tensor *b);
 extern Tensor *TensorConvert(const Tensor *t, int dtype);
 extern Tensor *TensorToFloatExact(Tensor *t, int dtype, const char *name);

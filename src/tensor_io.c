@@ -4,10 +4,12 @@
  *
  * Text output: nested brackets, numbers in their shortest exact form.  The
  * dtype is written as a "dtype:" prefix whenever reading the text back
- * would not infer it: float64 and int32 always, int64 when it holds no
- * element.  float32 numbers always carry a decimal point or an exponent
- * ("1.0", "1e+20"), so untagged float text re-reads as float32, and int64
- * text is plain integers, as pgvector users write them.  An empty tensor
+ * would not infer it: always for the dtypes whose descriptor has
+ * tag_in_text (float64, int32, float16, bfloat16), for int64 when it holds
+ * no element.  Elements print through the descriptor's write_row: float
+ * numbers always carry a decimal point or an exponent ("1.0", "1e+20"), so
+ * untagged float text re-reads as float32, and int64 text is plain
+ * integers, as pgvector users write them.  An empty tensor
  * of rank 2 or more carries its shape in the prefix: "float32(2,0):[]".
  */
 #include "postgres.h"
@@ -16,7 +18,6 @@
 
 #include "catalog/pg_type.h"
 #include "common/int.h"
-#include "common/shortest_dec.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
 #include "utils/array.h"
@@ -80,7 +81,7 @@ ReportParseError(const char *s, const DtxParseError *err, int dtype, bool inferr
 					 errmsg("invalid input syntax for type tensor: \"%s\"", QuoteLiteral(s)),
 					 errdetail("Unknown dtype \"%.*s\".",
 							   (int) Min(err->tok_len, 64), s + err->tok_start),
-					 errhint("Known dtypes are float32, float64, int32 and int64.")));
+					 errhint("Known dtypes are %s.", DtypeNameList())));
 			break;
 		case DTX_PARSE_SHAPE:
 			ereport(ERROR,
@@ -182,87 +183,6 @@ tensor_in(PG_FUNCTION_ARGS)
 	PG_RETURN_TENSOR_P(TensorParse(s, DtypeFromTypmod(typmod)));
 }
 
-/* longest text of one element, separator included */
-static int
-ElemTextMax(int dtype)
-{
-	switch (dtype)
-	{
-		case DTX_FLOAT32:
-			return FLOAT_SHORTEST_DECIMAL_LEN + 3;
-		case DTX_FLOAT64:
-			return DOUBLE_SHORTEST_DECIMAL_LEN + 3;
-		case DTX_INT32:
-			return 12;
-		default:
-			return MAXINT8LEN + 1;
-	}
-}
-
-/*
- * float text that re-reads as a float: "1" becomes "1.0".  Only an
- * integral value can print without a point or an exponent, so others
- * (nearly every embedding value) skip the look.
- */
-static inline int
-AddPointIfIntegral(char *p, int n, bool integral)
-{
-	if (!integral)
-		return n;
-	for (int i = 0; i < n; i++)
-		if (p[i] == '.' || p[i] == 'e' || p[i] == 'N' || p[i] == 'I')
-			return n;
-	p[n++] = '.';
-	p[n++] = '0';
-	return n;
-}
-
-/* n elements of one innermost row from data, comma-separated */
-static char *
-WriteRow(char *p, int dtype, const void *data, int64 n)
-{
-	switch (dtype)
-	{
-		case DTX_FLOAT32:
-			for (int64 i = 0; i < n; i++)
-			{
-				float		v = ((const float *) data)[i];
-
-				if (i > 0)
-					*p++ = ',';
-				p += AddPointIfIntegral(p, float_to_shortest_decimal_bufn(v, p), v == rintf(v));
-			}
-			break;
-		case DTX_FLOAT64:
-			for (int64 i = 0; i < n; i++)
-			{
-				double		v = ((const double *) data)[i];
-
-				if (i > 0)
-					*p++ = ',';
-				p += AddPointIfIntegral(p, double_to_shortest_decimal_bufn(v, p), v == rint(v));
-			}
-			break;
-		case DTX_INT32:
-			for (int64 i = 0; i < n; i++)
-			{
-				if (i > 0)
-					*p++ = ',';
-				p += pg_ltoa(((const int32 *) data)[i], p);
-			}
-			break;
-		default:
-			for (int64 i = 0; i < n; i++)
-			{
-				if (i > 0)
-					*p++ = ',';
-				p += pg_lltoa(((const int64 *) data)[i], p);
-			}
-			break;
-	}
-	return p;
-}
-
 /* elements written, read or converted between cancel checks */
 #define IO_CHUNK	((int64) 1 << 16)
 
@@ -278,7 +198,8 @@ WriteValues(char *p, const Tensor *t, int64 numel)
 	int32		idx[TENSOR_MAX_NDIM] = {0};
 	int			ndim = t->ndim;
 	int64		row = ndim > 0 ? t->dims[ndim - 1] : 1;
-	size_t		es = TensorElemSize(t);
+	const DtxDtypeDesc *desc = TensorDesc(t);
+	size_t		es = desc->size;
 	const char *data = TensorData(t);
 
 	for (int k = 0; k < ndim; k++)
@@ -292,7 +213,7 @@ WriteValues(char *p, const Tensor *t, int64 numel)
 			CHECK_FOR_INTERRUPTS();
 			if (j > 0)
 				*p++ = ',';
-			p = WriteRow(p, t->dtype, data + (i + j) * es, Min(IO_CHUNK, row - j));
+			p = desc->write_row(p, data + (i + j) * es, Min(IO_CHUNK, row - j));
 		}
 		if (ndim > 0)
 			*p++ = ']';
@@ -322,18 +243,15 @@ NeedsShape(const Tensor *t, int64 numel)
 	return numel == 0 && t->ndim >= 2;
 }
 
+/*
+ * The dtype prefix, where reading the text back would infer another
+ * dtype: always for the dtypes whose descriptor says so, and for an empty
+ * value of any dtype but float32 (what "[]" reads as).
+ */
 static bool
 NeedsTag(const Tensor *t, int64 numel)
 {
-	switch (t->dtype)
-	{
-		case DTX_FLOAT32:
-			return false;
-		case DTX_INT64:
-			return numel == 0;
-		default:
-			return true;
-	}
+	return TensorDesc(t)->tag_in_text || (numel == 0 && t->dtype != DTX_FLOAT32);
 }
 
 /*
@@ -345,7 +263,7 @@ NeedsTag(const Tensor *t, int64 numel)
 static Size
 TensorTextMax(const Tensor *t, int64 numel)
 {
-	uint64		per_elem = (uint64) ElemTextMax(t->dtype) + 2 * (uint64) t->ndim;
+	uint64		per_elem = (uint64) DTX_ELEM_TEXT_MAX + 2 * (uint64) t->ndim;
 	uint64		size;
 
 	if (pg_mul_u64_overflow((uint64) numel, per_elem, &size) ||
@@ -407,8 +325,8 @@ ReportBinaryError(DtxBinCode code, const DtxBinHeader *h, const unsigned char *m
 					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 					 errmsg("binary data is not a dotext tensor"),
 					 errdetail("It starts with the bytes %02x %02x %02x %02x; a dotext tensor starts with its rank (0 to 16), "
-							   "a dtype code (1 float32, 2 float64, 3 int32, 4 int64) and two zero bytes.",
-							   msg[0], msg[1], msg[2], msg[3]),
+							   "a dtype code (%s) and two zero bytes.",
+							   msg[0], msg[1], msg[2], msg[3], DtypeCodeList()),
 					 errhint("%s", hint)));
 			break;
 		case DTX_BIN_LAYOUT:
@@ -423,7 +341,7 @@ ReportBinaryError(DtxBinCode code, const DtxBinHeader *h, const unsigned char *m
 					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 					 errmsg("dotext binary tensor has dtype %s, which this version cannot store",
 							TensorDtypeName(h->dtype)),
-					 errhint("Supported dtypes are float32, float64, int32 and int64.")));
+					 errhint("This version stores the dtype codes %s.", DtypeCodeList())));
 			break;
 		case DTX_BIN_RANK:
 			ereport(ERROR,
@@ -537,14 +455,14 @@ tensor_typmod_in(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("type tensor takes one modifier, the dtype"),
-				 errhint("Write tensor(float32), tensor(float64), tensor(int32) or tensor(int64).")));
+				 errhint("Write one dtype, as in tensor(float64); known dtypes are %s.", DtypeNameList())));
 	name = DatumGetCString(elems[0]);
 	dtype = dtx_dtype_from_name(name, strlen(name));
 	if (!dtx_dtype_supported(dtype))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("unknown tensor dtype \"%s\"", name),
-				 errhint("Known dtypes are float32, float64, int32 and int64, and the aliases float4, float8, real, double, int4 and int8.")));
+				 errhint("Known dtypes are %s.", DtypeNameList())));
 	PG_RETURN_INT32(dtype);
 }
 

@@ -32,11 +32,12 @@ dtx_bin_decode_header(const unsigned char *buf, size_t len, size_t max_bytes,
 	h->dtype = buf[1];
 	h->flags = (buf[2] << 8) | buf[3];
 	/*
-	 * dotext writes a dtype code of 1 to 7 and zero flags: anything else is
-	 * another program's bytes (a float array sent as binary, say), which
-	 * deserves another message than a tensor with a bad size.
+	 * dotext writes a dtype code below DTX_DTYPE_CODES (those this version
+	 * stores and those reserved) and zero flags: anything else is another
+	 * program's bytes (a float array sent as binary, say), which deserves
+	 * another message than a tensor with a bad size.
 	 */
-	if (h->dtype < DTX_FLOAT32 || h->dtype > DTX_INT8 || h->flags != 0)
+	if (h->dtype <= DTX_INVALID || h->dtype >= DTX_DTYPE_CODES || h->flags != 0)
 		return DTX_BIN_NOT_TENSOR;
 	if (h->ndim > DTX_MAX_NDIM)
 		return DTX_BIN_RANK;
@@ -72,7 +73,68 @@ dtx_bin_decode_header(const unsigned char *buf, size_t len, size_t max_bytes,
 	return DTX_BIN_OK;
 }
 
-/* byte order swaps; a no-op would be wrong on big-endian hosts, so swap by value */
+/*
+ * One element from network byte order into host order, or back (the same
+ * reversal): by value, so that the code is right on either host order.
+ * Element widths (2, 4 or 8 bytes) come from the descriptor.
+ */
+static inline void
+swap_elem(const unsigned char *src, unsigned char *dst, size_t es, int to_host)
+{
+	uint64_t	v = 0;
+
+	if (to_host)
+	{
+		for (size_t b = 0; b < es; b++)
+			v = (v << 8) | src[b];
+		switch (es)
+		{
+			case 2:
+				{
+					uint16_t	v16 = (uint16_t) v;
+
+					memcpy(dst, &v16, 2);
+				}
+				break;
+			case 4:
+				{
+					uint32_t	v32 = (uint32_t) v;
+
+					memcpy(dst, &v32, 4);
+				}
+				break;
+			case 8:
+				memcpy(dst, &v, 8);
+				break;
+		}
+		return;
+	}
+	switch (es)
+	{
+		case 2:
+			{
+				uint16_t	v16;
+
+				memcpy(&v16, src, 2);
+				v = v16;
+			}
+			break;
+		case 4:
+			{
+				uint32_t	v32;
+
+				memcpy(&v32, src, 4);
+				v = v32;
+			}
+			break;
+		case 8:
+			memcpy(&v, src, 8);
+			break;
+	}
+	for (size_t b = 0; b < es; b++)
+		dst[es - 1 - b] = (unsigned char) (v >> (8 * b));
+}
+
 void
 dtx_bin_decode_data(const unsigned char *src, int dtype, int64_t numel, void *dst)
 {
@@ -80,20 +142,7 @@ dtx_bin_decode_data(const unsigned char *src, int dtype, int64_t numel, void *ds
 	unsigned char *d = dst;
 
 	for (int64_t i = 0; i < numel; i++, src += es, d += es)
-	{
-		uint64_t	v = 0;
-
-		for (size_t b = 0; b < es; b++)
-			v = (v << 8) | src[b];
-		if (es == 4)
-		{
-			uint32_t	v32 = (uint32_t) v;
-
-			memcpy(d, &v32, 4);
-		}
-		else
-			memcpy(d, &v, 8);
-	}
+		swap_elem(src, d, es, 1);
 }
 
 void
@@ -103,19 +152,5 @@ dtx_bin_encode_data(const void *src, int dtype, int64_t numel, unsigned char *ds
 	const unsigned char *s = src;
 
 	for (int64_t i = 0; i < numel; i++, s += es, dst += es)
-	{
-		uint64_t	v;
-
-		if (es == 4)
-		{
-			uint32_t	v32;
-
-			memcpy(&v32, s, 4);
-			v = v32;
-		}
-		else
-			memcpy(&v, s, 8);
-		for (size_t b = 0; b < es; b++)
-			dst[es - 1 - b] = (unsigned char) (v >> (8 * b));
-	}
+		swap_elem(s, dst, es, 0);
 }

@@ -3,10 +3,12 @@
  * in plain C so that the decoder can be fuzzed without a server.
  *
  * Layout 1 (dotext 0.1 and 0.2), all integers in network byte order:
- *   uint8 ndim (0..16), uint8 dtype (1 float32, 2 float64, 3 int32,
- *   4 int64), uint16 flags (0), int32 dims[ndim] (each >= 0), then the
- *   numel elements in C order: IEEE 754 binary32/binary64 or two's
- *   complement integers, each in network byte order.
+ *   uint8 ndim (0..16), uint8 dtype (the DtxDtype code: 1 float32,
+ *   2 float64, 3 int32, 4 int64, 5 float16, 6 bfloat16), uint16 flags (0),
+ *   int32 dims[ndim] (each >= 0), then the numel elements in C order, each
+ *   of the descriptor's size (2, 4 or 8 bytes) in network byte order: IEEE
+ *   754 binary16/32/64, bfloat16 (a binary32's top 16 bits) or two's
+ *   complement integers.
  * A later layout starts with the byte 0xFF (never a rank) and a layout
  * version byte, so that this decoder can name it instead of misreading it.
  */

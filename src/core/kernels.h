@@ -125,8 +125,9 @@ DtxStatus	dtx_batch_matmul_normalized(int dtype, int64_t M, int64_t K, int64_t P
  * Convert n elements from src_dtype to dst_dtype (Tensor.to()): floats to
  * integers truncate toward zero; a value outside the target's range, or
  * NaN/inf to an integer dtype, stops with DTX_ERR_RANGE and sets *bad to
- * its index.  Float64 to float32 rounds to nearest; finite values beyond
- * float32's range are DTX_ERR_RANGE.  Same dtype: a copy.
+ * its index.  Floats round once, to nearest even; finite values beyond
+ * the target's range are DTX_ERR_RANGE.  float16/bfloat16 widen exactly.
+ * Same dtype: a copy.  An unknown code: DTX_ERR_DTYPE.
  */
 DtxStatus	dtx_convert(int src_dtype, const void *src, int dst_dtype, void *dst,
 						int64_t n, int64_t *bad);

@@ -16,6 +16,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -412,6 +413,91 @@ decimal_int64(const DtxDecimal *d, int64_t *out)
 }
 
 /*
+ * The sign of |token| - |m|, exactly, for a finite nonzero double m with
+ * few significant bits (a tie between two half values): m's decimal
+ * expansion is finite, at most 98 significant digits for bfloat16's
+ * smallest tie 2^-134, and printf writes it in full; the token is w * 10^e,
+ * plus something below 10^e when inexact.
+ */
+static int
+cmp_token_exact(const DtxDecimal *d, double m)
+{
+	char		md[160],
+				wd[24],
+			   *p;
+	int			nm,
+				nw,
+				mexp,
+				wexp;
+
+	snprintf(md, sizeof(md), "%.140e", fabs(m));
+	p = strchr(md, 'e');
+	mexp = atoi(p + 1);
+	*p = '\0';
+	memmove(md + 1, md + 2, strlen(md + 2) + 1);	/* drop the point */
+	for (nm = (int) strlen(md); nm > 1 && md[nm - 1] == '0'; nm--)
+		;
+	nw = snprintf(wd, sizeof(wd), "%llu", (unsigned long long) d->w);
+	wexp = d->e + nw - 1;
+	if (wexp != mexp)
+		return wexp > mexp ? 1 : -1;
+	for (int k = 0; k < nw || k < nm; k++)
+	{
+		char		a = k < nw ? wd[k] : '0',
+					b = k < nm ? md[k] : '0';
+
+		if (a != b)
+			return a > b ? 1 : -1;
+	}
+	return d->inexact ? 1 : 0;
+}
+
+/* v lies exactly halfway between two values of the half dtype (or at its overflow threshold) */
+static int
+is_half_tie(const DtxDtypeDesc *desc, double v)
+{
+	uint64_t	bits,
+				below = 0,
+				above = 0;
+	int			ok_below,
+				ok_above;
+
+	memcpy(&bits, &v, 8);
+	/* a tie has at most 12 significant bits: the double's low 40 are zero */
+	if ((bits & (((uint64_t) 1 << 40) - 1)) != 0)
+		return 0;
+	ok_below = desc->store(nextafter(v, -INFINITY), &below, 0);
+	ok_above = desc->store(nextafter(v, INFINITY), &above, 0);
+	return ok_below != ok_above || below != above;
+}
+
+/*
+ * A token into a float16 or bfloat16 element, rounded once from its
+ * digits.  The double nearest the digits is rounded again by the
+ * descriptor's store, which can go wrong only where that double lies
+ * exactly halfway between two half values and the digits do not:
+ * "2049.0000000000000000001" reads as the double 2049, a float16 tie that
+ * would go to 2048, not 2050.  There the digits decide, compared exactly,
+ * and the double moves one step their way.
+ */
+static int
+store_half(const DtxDtypeDesc *desc, const Tok *t, const char *tok, void *data, int64_t i)
+{
+	double		v = dtx_decimal_f64(&t->dec, tok);
+
+	if (isinf(v) && !t->dec.special)
+		return 0;
+	if (!t->dec.special && v != 0 && is_half_tie(desc, v))
+	{
+		int			c = cmp_token_exact(&t->dec, v);
+
+		if (c != 0)
+			v = nextafter(v, (c > 0) == (v > 0) ? INFINITY : -INFINITY);
+	}
+	return desc->store(v, data, i);
+}
+
+/*
  * Convert one number into element i.  Float targets read every token,
  * integer or not, rounding once from its digits; integer targets read
  * integer tokens exactly and truncate float tokens toward zero (2^63 is
@@ -464,9 +550,11 @@ store_number(const Sink *sk, int64_t i, const Tok *t, const char *tok)
 					((int32_t *) sk->data)[i] = (int32_t) v;
 				return 1;
 			}
-		default:
-			return 0;
+		case DTX_FLOAT16:
+		case DTX_BFLOAT16:
+			return store_half(dtx_dtype(sk->dtype), t, tok, sk->data, i);
 	}
+	return 0;					/* dtx_parse refused an unknown dtype before */
 }
 
 /*
