@@ -1,5 +1,6 @@
 /*
- * tensor_agg.c: the aggregates topk, topk_scores and stack.
+ * tensor_agg.c: the ranking aggregates topk and topk_scores (stack is in
+ * tensor_stack.c).
  *
  * topk(emb, id, queries, k): an aggregate that scores every row against Q
  * query vectors (a (Q,D) tensor) and returns the ids of the k best rows for
@@ -11,14 +12,10 @@
  * returns the dot products of those rows, (Q,k) float8[]; the two share one
  * transition state when a query calls both.
  *
- * stack(t): an aggregate that stacks same-shaped tensors into one of rank
- * k+1, the way to build a table of stored batches from a per-row one.
- *
- * Both have combine, serialize and deserialize functions, so a parallel
+ * topk has combine, serialize and deserialize functions, so a parallel
  * plan (or partitionwise aggregation) splits the rows between partial
- * aggregates and merges their states: topk merges the heaps, which gives
- * exactly the serial result; stack concatenates, in no defined order, as
- * an aggregate without ORDER BY has none anyway.
+ * aggregates and merges their states: merging the heaps gives exactly the
+ * serial result.
  */
 #include "postgres.h"
 
@@ -42,11 +39,6 @@ PG_FUNCTION_INFO_V1(tensor_topk_scores_finalfn);
 PG_FUNCTION_INFO_V1(tensor_topk_combinefn);
 PG_FUNCTION_INFO_V1(tensor_topk_serialfn);
 PG_FUNCTION_INFO_V1(tensor_topk_deserialfn);
-PG_FUNCTION_INFO_V1(tensor_stack_transfn);
-PG_FUNCTION_INFO_V1(tensor_stack_finalfn);
-PG_FUNCTION_INFO_V1(tensor_stack_combinefn);
-PG_FUNCTION_INFO_V1(tensor_stack_serialfn);
-PG_FUNCTION_INFO_V1(tensor_stack_deserialfn);
 
 typedef struct TopkState
 {
@@ -68,15 +60,48 @@ typedef struct TopkState
 	int64		nrows;			/* rows seen */
 } TopkState;
 
-/* scoring runs sgemm: rows and queries are float32 */
+/*
+ * Scoring runs sgemm: rows and queries are float32, or a half dtype
+ * (float16, bfloat16) widened to float32 exactly as they are read, so a
+ * half column ranks as its float32 copy would.
+ */
 static void
 CheckFloat32(const char *what, const Tensor *t)
 {
-	if (t->dtype != DTX_FLOAT32)
+	const DtxDtypeDesc *d = dtx_dtype(t->dtype);
+
+	if (d == NULL || d->compute != DTX_FLOAT32)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATATYPE_MISMATCH),
-				 errmsg("topk requires float32 %s, not %s", what, TensorDtypeName(t->dtype)),
+				 errmsg("topk requires float32, float16 or bfloat16 %s, not %s",
+						what, TensorDtypeName(t->dtype)),
 				 errhint("Convert the embeddings and the queries with ::tensor(float32).")));
+}
+
+/* n elements of t from element i0 as float32 into dst (t float32 or half) */
+static void
+WidenToFloat32(const Tensor *t, int64 i0, int64 n, float *dst)
+{
+	const DtxDtypeDesc *d = dtx_dtype(t->dtype);
+
+	if (t->dtype == DTX_FLOAT32)
+		memcpy(dst, (const float *) TensorData(t) + i0, n * sizeof(float));
+	else
+		d->to_f32((const char *) TensorData(t) + i0 * d->size, dst, n);
+}
+
+/* the queries as float32: t's own data, or a widened copy */
+static const float *
+QueriesFloat32(const Tensor *q)
+{
+	float	   *f;
+
+	if (q->dtype == DTX_FLOAT32)
+		return TensorData(q);
+	/* half the size of the float32 copy, which TopkNew bounds next */
+	f = palloc_extended(Max(TensorNumel(q), 1) * sizeof(float), MCXT_ALLOC_HUGE);
+	WidenToFloat32(q, 0, TensorNumel(q), f);
+	return f;
 }
 
 static void
@@ -249,7 +274,7 @@ tensor_topk_transfn(PG_FUNCTION_ARGS)
 
 		CheckFloat32("queries", q);
 		TopkCheckQueries(q, PG_GETARG_INT32(4), &nq, &d);
-		st = TopkNew(aggctx, PG_GETARG_INT32(4), nq, d, TensorData(q));
+		st = TopkNew(aggctx, PG_GETARG_INT32(4), nq, d, QueriesFloat32(q));
 		st->check_args = TopkArgsMayChange(fcinfo);
 		st->chunk = MemoryContextAllocHuge(aggctx, st->block_rows * d * sizeof(float));
 		st->chunk_ids = MemoryContextAllocHuge(aggctx, st->block_rows * sizeof(int64));
@@ -261,9 +286,10 @@ tensor_topk_transfn(PG_FUNCTION_ARGS)
 		if (PG_GETARG_INT32(4) != st->k)
 			TopkReportArgsChanged("k");
 		/* a (D) and a (1,D) tensor of the same floats are the same query */
-		if (q->dtype != DTX_FLOAT32 || (q->ndim != 1 && q->ndim != 2) ||
+		CheckFloat32("queries", q);
+		if ((q->ndim != 1 && q->ndim != 2) ||
 			(q->ndim == 2 ? q->dims[0] : 1) != st->nq || q->dims[q->ndim - 1] != st->d ||
-			memcmp(TensorData(q), st->queries, st->nq * st->d * sizeof(float)) != 0)
+			memcmp(QueriesFloat32(q), st->queries, st->nq * st->d * sizeof(float)) != 0)
 			TopkReportArgsChanged("queries");
 	}
 	emb = PG_GETARG_TENSOR_P(1);
@@ -285,7 +311,22 @@ tensor_topk_transfn(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg("topk ids of a batch of %lld rows starting at %lld are out of range for type bigint",
 						(long long) nrows, (long long) id)));
-	if (nrows >= st->block_rows / 2 || st->nq < DTX_TOPK_SGEMM_MIN_QUERIES)
+	if (emb->dtype != DTX_FLOAT32)
+	{
+		/* a half row widens into the chunk, block_rows rows at a time */
+		for (int64 r0 = 0; r0 < nrows; r0 += st->block_rows)
+		{
+			int64		m = Min(st->block_rows, nrows - r0);
+
+			if (st->nchunk + m > st->block_rows)
+				TopkFlush(st);
+			WidenToFloat32(emb, r0 * st->d, m * st->d, st->chunk + st->nchunk * st->d);
+			for (int64 i = 0; i < m; i++)
+				st->chunk_ids[st->nchunk + i] = id + r0 + i;
+			st->nchunk += m;
+		}
+	}
+	else if (nrows >= st->block_rows / 2 || st->nq < DTX_TOPK_SGEMM_MIN_QUERIES)
 	{
 		/*
 		 * A large stored batch, or few queries (exact dots, no sgemm to
@@ -516,211 +557,5 @@ tensor_topk_deserialfn(PG_FUNCTION_ARGS)
 	}
 	if (p != end)
 		elog(ERROR, "corrupt topk state");
-	PG_RETURN_POINTER(st);
-}
-
-/*
- * stack: one growing buffer of the tensors' data.  It grows by half, so the
- * buffer is at most 1.5x the data and a growth step holds 2.5x for a moment;
- * the result is one more copy.  No more than the result's 1 GB limit is ever
- * reserved: an input too large for the result is 54000 before any growth.
- */
-typedef struct StackState
-{
-	Tensor	   *first;			/* a copy of the first tensor's header */
-	char	   *data;
-	Size		used;
-	Size		alloc;
-	int64		count;
-} StackState;
-
-/* room for the result's header and the serialized state's */
-#define STACK_MAX_DATA	(MaxAllocSize - 256)
-
-static void
-StackReportTooLarge(const StackState *st, int64 count)
-{
-	int64		dims[TENSOR_MAX_NDIM];
-
-	dims[0] = count;
-	for (int k = 0; k < st->first->ndim; k++)
-		dims[k + 1] = st->first->dims[k];
-	ereport(ERROR,
-			(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-			 errmsg("stack result of shape %s is too large", ShapeString(st->first->ndim + 1, dims)),
-			 errdetail("A tensor may take at most %zu bytes.", (size_t) MaxAllocSize)));
-}
-
-static StackState *
-StackNew(MemoryContext ctx, const Tensor *t)
-{
-	StackState *st;
-
-	if (t->ndim >= TENSOR_MAX_NDIM)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("stacking tensors of rank %d would exceed the maximum rank %d",
-						t->ndim, TENSOR_MAX_NDIM)));
-	st = MemoryContextAllocZero(ctx, sizeof(StackState));
-	st->first = MemoryContextAlloc(ctx, TENSOR_DATA_OFFSET(t->ndim));
-	memcpy(st->first, t, TENSOR_DATA_OFFSET(t->ndim));
-	st->first->flags = 0;
-	return st;
-}
-
-static void
-StackCheckSame(const StackState *st, const Tensor *t)
-{
-	if (t->dtype != st->first->dtype)
-		CheckSameDtype("stack", st->first, t);
-	if (t->ndim != st->first->ndim ||
-		memcmp(t->dims, st->first->dims, sizeof(int32) * t->ndim) != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("stack requires tensors of one shape, not %s and %s",
-						TensorShapeString(st->first), TensorShapeString(t))));
-}
-
-/* append count tensors of data (bytes in all), growing the buffer if needed */
-static void
-StackAppend(StackState *st, const void *data, Size bytes, int64 count)
-{
-	/* both counts are at most PG_INT32_MAX: no overflow */
-	int64		newcount = st->count + count;
-
-	if (newcount > PG_INT32_MAX || bytes > STACK_MAX_DATA - st->used)
-		StackReportTooLarge(st, newcount);
-	if (st->used + bytes > st->alloc)
-	{
-		Size		want = Max(st->alloc + st->alloc / 2, st->used + bytes);
-
-		want = Min(Max(want, 1024), STACK_MAX_DATA);
-		if (st->data == NULL)
-			st->data = MemoryContextAlloc(GetMemoryChunkContext(st), want);
-		else
-			st->data = repalloc(st->data, want);
-		st->alloc = want;
-	}
-	if (bytes > 0)
-		memcpy(st->data + st->used, data, bytes);
-	st->used += bytes;
-	st->count = newcount;
-}
-
-Datum
-tensor_stack_transfn(PG_FUNCTION_ARGS)
-{
-	MemoryContext aggctx;
-	StackState *st = PG_ARGISNULL(0) ? NULL : (StackState *) PG_GETARG_POINTER(0);
-	Tensor	   *t;
-
-	if (!AggCheckCallContext(fcinfo, &aggctx))
-		elog(ERROR, "stack transition function called in non-aggregate context");
-	if (PG_ARGISNULL(1))
-	{
-		if (st == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(st);
-	}
-	t = PG_GETARG_TENSOR_P(1);
-	if (st == NULL)
-		st = StackNew(aggctx, t);
-	else
-		StackCheckSame(st, t);
-	StackAppend(st, TensorData(t), TensorNumel(t) * TensorElemSize(t), 1);
-	PG_RETURN_POINTER(st);
-}
-
-Datum
-tensor_stack_finalfn(PG_FUNCTION_ARGS)
-{
-	StackState *st;
-	int64		dims[TENSOR_MAX_NDIM];
-	Tensor	   *r;
-
-	if (PG_ARGISNULL(0))
-		PG_RETURN_NULL();
-	st = (StackState *) PG_GETARG_POINTER(0);
-	dims[0] = st->count;
-	for (int k = 0; k < st->first->ndim; k++)
-		dims[k + 1] = st->first->dims[k];
-	r = InitTensor(st->first->dtype, st->first->ndim + 1, dims);
-	if (st->used > 0)
-		dtx_copy(TensorData(r), st->data, st->used);
-	PG_RETURN_TENSOR_P(r);
-}
-
-Datum
-tensor_stack_combinefn(PG_FUNCTION_ARGS)
-{
-	MemoryContext aggctx;
-	StackState *s1 = PG_ARGISNULL(0) ? NULL : (StackState *) PG_GETARG_POINTER(0);
-	StackState *s2 = PG_ARGISNULL(1) ? NULL : (StackState *) PG_GETARG_POINTER(1);
-
-	if (!AggCheckCallContext(fcinfo, &aggctx))
-		elog(ERROR, "stack combine function called in non-aggregate context");
-	if (s2 == NULL)
-	{
-		if (s1 == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(s1);
-	}
-	if (s1 == NULL)
-		s1 = StackNew(aggctx, s2->first);
-	else
-		StackCheckSame(s1, s2->first);
-	StackAppend(s1, s2->data, s2->used, s2->count);
-	PG_RETURN_POINTER(s1);
-}
-
-/* serialized: count, then the first tensor's header, then the data */
-Datum
-tensor_stack_serialfn(PG_FUNCTION_ARGS)
-{
-	StackState *st = (StackState *) PG_GETARG_POINTER(0);
-	Size		hdr = TENSOR_DATA_OFFSET(st->first->ndim);
-	Size		size = VARHDRSZ + sizeof(int64) + hdr + st->used;
-	bytea	   *out;
-	char	   *p;
-
-	if (!AggCheckCallContext(fcinfo, NULL))
-		elog(ERROR, "stack serialization function called in non-aggregate context");
-	out = palloc(size);
-	SET_VARSIZE(out, size);
-	p = VARDATA(out);
-	memcpy(p, &st->count, sizeof(int64));
-	memcpy(p + sizeof(int64), st->first, hdr);
-	if (st->used > 0)
-		memcpy(p + sizeof(int64) + hdr, st->data, st->used);
-	PG_RETURN_BYTEA_P(out);
-}
-
-Datum
-tensor_stack_deserialfn(PG_FUNCTION_ARGS)
-{
-	bytea	   *in = PG_GETARG_BYTEA_PP(0);
-	const char *p = VARDATA_ANY(in);
-	Size		len = VARSIZE_ANY_EXHDR(in);
-	Tensor		first;
-	Tensor	   *t;
-	int64		count;
-	Size		hdr;
-	StackState *st;
-
-	if (!AggCheckCallContext(fcinfo, NULL))
-		elog(ERROR, "stack deserialization function called in non-aggregate context");
-	if (len < sizeof(int64) + offsetof(Tensor, dims))
-		elog(ERROR, "corrupt stack state");
-	memcpy(&count, p, sizeof(int64));
-	memcpy(&first, p + sizeof(int64), offsetof(Tensor, dims));
-	hdr = TENSOR_DATA_OFFSET(first.ndim);
-	if (first.ndim >= TENSOR_MAX_NDIM || count < 1 || len < sizeof(int64) + hdr)
-		elog(ERROR, "corrupt stack state");
-	t = palloc(hdr);
-	memcpy(t, p + sizeof(int64), hdr);
-	st = StackNew(CurrentMemoryContext, t);
-	StackAppend(st, p + sizeof(int64) + hdr, len - sizeof(int64) - hdr, count);
-	if (st->used != (Size) (TensorNumel(t) * TensorElemSize(t) * count))
-		elog(ERROR, "corrupt stack state");
 	PG_RETURN_POINTER(st);
 }

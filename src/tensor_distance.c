@@ -14,6 +14,12 @@
  * function names) convert an integer operand to the other operand's float
  * dtype, so pgvector-style literals such as '[1,0,0]' (int64) rank a
  * float32 column; dot and cosine_similarity keep torch's rule: one dtype.
+ * A half column (float16, bfloat16) computes in float32: an integer query
+ * converts to float32, and a float32 query (what '[0.1,...]' literals
+ * infer) or another half dtype's ranks against it by widening the half
+ * side exactly, never by rounding the query to the column's dtype.  The
+ * per-row loops read the half row directly (kern_simd.h): the same bits
+ * as the float32 loops on the widened row, at half the bytes per row.
  */
 #include "postgres.h"
 
@@ -26,6 +32,7 @@
 #include "device.h"
 #include "distance.h"
 #include "heap_prefetch.h"
+#include "kern_util.h"
 #include "tensor.h"
 
 PG_FUNCTION_INFO_V1(tensor_dot);
@@ -69,7 +76,7 @@ typedef struct RankCache
 	int32		n;				/* and its length */
 	bool		fast;			/* float dtype on the CPU: rows take the fast path */
 	const DtxSimd *simd;
-	double	   *wq;				/* a float32 query widened to double, once */
+	double	   *wq;				/* a float32 or half query widened to double, once */
 	double		qq;				/* and its q.q, for cosine */
 } RankCache;
 
@@ -100,16 +107,42 @@ CheckVectors(const RankOp *op, const Tensor *a, const Tensor *b)
 						name, TensorShapeString(a), TensorShapeString(b))));
 }
 
-/* for the ranking operators: an integer operand takes the other's float dtype */
+/* float32 and the half dtypes, which compute in float32 */
+static inline bool
+ComputesInFloat32(int dtype)
+{
+	const DtxDtypeDesc *d = dtx_dtype(dtype);
+
+	return d != NULL && d->compute == DTX_FLOAT32;
+}
+
+/* an integer operand of a ranking operator converts to this (exactly) */
+static int
+IntegerTarget(int float_dtype)
+{
+	return dtx_dtype(float_dtype)->compute;
+}
+
+/*
+ * For the ranking operators: an integer operand takes the other's float
+ * dtype (float32 for a half one); then float32 against a half dtype, or
+ * two half dtypes, widen the half operands to float32.
+ */
 static void
 ConvertOperands(const RankOp *op, Tensor **a, Tensor **b)
 {
 	if (!op->convert)
 		return;
 	if (dtx_dtype_is_float((*a)->dtype) && !dtx_dtype_is_float((*b)->dtype))
-		*b = TensorToFloatExact(*b, (*a)->dtype, op->name);
+		*b = TensorToFloatExact(*b, IntegerTarget((*a)->dtype), op->name);
 	else if (dtx_dtype_is_float((*b)->dtype) && !dtx_dtype_is_float((*a)->dtype))
-		*a = TensorToFloatExact(*a, (*b)->dtype, op->name);
+		*a = TensorToFloatExact(*a, IntegerTarget((*b)->dtype), op->name);
+	if ((*a)->dtype != (*b)->dtype &&
+		ComputesInFloat32((*a)->dtype) && ComputesInFloat32((*b)->dtype))
+	{
+		*a = TensorConvert(*a, DTX_FLOAT32);
+		*b = TensorConvert(*b, DTX_FLOAT32);
+	}
 }
 
 static double
@@ -136,8 +169,13 @@ RankPair(const RankOp *op, Tensor *a, Tensor *b)
 		(gpu = dotext_gpu_for(a->dims[0])) != NULL)
 	{
 		char		err[256];
-		int			gst = gpu->dot(a->dtype, TensorData(a), TensorData(b), a->dims[0], &r,
-								   err, sizeof(err));
+		int			gst;
+
+		/* the GPU library computes float32 and float64: a half pair goes widened */
+		a = TensorConvert(a, dtx_dtype(a->dtype)->compute);
+		b = TensorConvert(b, dtx_dtype(b->dtype)->compute);
+		gst = gpu->dot(a->dtype, TensorData(a), TensorData(b), a->dims[0], &r,
+					   err, sizeof(err));
 
 		if (gst != DCU_OK)
 			dotext_gpu_raise(gst, err);
@@ -183,26 +221,33 @@ InitCache(FunctionCallInfo fcinfo, const RankOp *op)
 		return c;
 	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
 	if (op->convert && !dtx_dtype_is_float(q->dtype) && dtx_dtype_is_float(row->dtype))
-		q = TensorToFloatExact(q, row->dtype, op->name);
+		q = TensorToFloatExact(q, IntegerTarget(row->dtype), op->name);
 	else
 		q = (Tensor *) PG_DETOAST_DATUM_COPY(PG_GETARG_DATUM(c->qarg));
 	MemoryContextSwitchTo(old);
 	c->query = q;
-	c->dtype = q->dtype;
+	c->dtype = row->dtype;
 	c->n = q->dims[0];
-	/* the GPU takes a dot only from dotext.gpu_min_elements on: decide once */
-	c->fast = dtx_dtype_is_float(q->dtype) &&
-		(op->metric != DTX_METRIC_DOT || dotext_gpu_for(c->n) == NULL);
 	c->simd = dtx_simd();
-	if (c->fast && c->dtype == DTX_FLOAT32)
+	/*
+	 * Rows of the query's dtype, or (ranking operators) float32 and half
+	 * dtypes mixed, which compute in float32.  The GPU takes a dot only
+	 * from dotext.gpu_min_elements on: decide once.
+	 */
+	c->fast = dtx_dtype_is_float(q->dtype) &&
+		(q->dtype == row->dtype ||
+		 (op->convert && ComputesInFloat32(q->dtype) && ComputesInFloat32(row->dtype))) &&
+		(op->metric != DTX_METRIC_DOT || dotext_gpu_for(c->n) == NULL);
+	if (c->fast && ComputesInFloat32(row->dtype))
 	{
-		const float *qf = TensorData(q);
+		const void *qd = TensorData(q);
 
-		/* a query of over 1 GB of float32 would not have passed InitTensor */
+		/* exact: float32 and the half dtypes widen exactly to double */
 		c->wq = MemoryContextAllocHuge(fcinfo->flinfo->fn_mcxt, sizeof(double) * Max(c->n, 1));
 		for (int32 i = 0; i < c->n; i++)
-			c->wq[i] = qf[i];
-		c->qq = c->simd->f32dot(qf, qf, c->n);
+			c->wq[i] = dtx_load_double(q->dtype, qd, i);
+		/* the bits of q.q in the pair loops, whichever loops the row takes */
+		c->qq = dtx_row_metric(c->simd, DTX_METRIC_DOT, q->dtype, qd, qd, c->n);
 	}
 	return c;
 }
@@ -223,8 +268,8 @@ RankCall(FunctionCallInfo fcinfo, const RankOp *op)
 		PrefetchNextHeapRow(row);
 		if (likely(row->ndim == 1 && row->dtype == c->dtype && row->dims[0] == c->n))
 			return Finish(op, c->wq ?
-						  dtx_row_metric_wq(c->simd, op->metric, TensorData(row), c->wq,
-											c->qq, c->n) :
+						  dtx_row_metric_wq(c->simd, op->metric, c->dtype, TensorData(row),
+											c->wq, c->qq, c->n) :
 						  dtx_row_metric(c->simd, op->metric, c->dtype, TensorData(row),
 										 TensorData(c->query), c->n));
 		/* another dtype or shape: the full path converts it or says what is wrong */

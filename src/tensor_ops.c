@@ -15,6 +15,7 @@
 #include "utils/memutils.h"
 
 #include "device.h"
+#include "kern_half.h"
 #include "kernels.h"
 #include "shape.h"
 #include "tensor.h"
@@ -112,7 +113,7 @@ RowOp(Tensor *a, Tensor *b, bool cosine)
 					 errdetail("The last dimensions must be equal and the leading ones must broadcast (equal, or 1)."),
 					 errhint("rowdot(a, b) is (a * b).sum(-1) with NumPy broadcasting: (B,N) pairs with (N) or (B,N).")));
 	}
-	odtype = cosine && a->dtype != DTX_FLOAT32 ? DTX_FLOAT64 : a->dtype;
+	odtype = cosine ? dtx_cosine_result_dtype(a->dtype) : a->dtype;
 	r = InitTensor(odtype, ondim, odims);
 	nrows = TensorNumel(r);
 	if (nrows == 0)
@@ -121,10 +122,16 @@ RowOp(Tensor *a, Tensor *b, bool cosine)
 	if (dtx_dtype_is_float(a->dtype) && (gpu = dotext_gpu_for(nrows * spec.n)) != NULL)
 	{
 		char		err[256];
-		int			st = gpu->rowdot(a->dtype, &spec, TensorData(a),
-									 TensorNumel(a) / Max(spec.n, 1), TensorData(b),
-									 TensorNumel(b) / Max(spec.n, 1), out, cosine,
-									 dotext_gpu_should_stop, NULL, err, sizeof(err));
+		int			st;
+
+		/* the GPU library computes float32: a half pair goes widened, the result narrowed */
+		if (dtx_dtype_is_half(a->dtype))
+			return TensorConvert(RowOp(TensorConvert(a, DTX_FLOAT32),
+									   TensorConvert(b, DTX_FLOAT32), cosine), odtype);
+		st = gpu->rowdot(a->dtype, &spec, TensorData(a),
+						 TensorNumel(a) / Max(spec.n, 1), TensorData(b),
+						 TensorNumel(b) / Max(spec.n, 1), out, cosine,
+						 dotext_gpu_should_stop, NULL, err, sizeof(err));
 
 		if (st != DCU_OK)
 			dotext_gpu_raise(st, err);
@@ -229,7 +236,7 @@ AxisDot(Tensor *a, Tensor *b, int64 ax, int64 ay, bool normalize)
 							(long long) ax, (long long) ay),
 					 errdetail("The batch sizes (dim 0) and the sizes along the two axes must be equal.")));
 	}
-	odtype = normalize && a->dtype != DTX_FLOAT32 ? DTX_FLOAT64 : a->dtype;
+	odtype = normalize ? dtx_cosine_result_dtype(a->dtype) : a->dtype;
 	r = InitTensor(odtype, plan.out_ndim, plan.out_dims);
 	/* an empty result needs no work (and M, K, P may be huge beside a 0) */
 	if (TensorNumel(r) == 0)
@@ -241,9 +248,14 @@ AxisDot(Tensor *a, Tensor *b, int64 ax, int64 ay, bool normalize)
 		(gpu = dotext_gpu_for(plan.B * (plan.M * plan.K + plan.K * plan.P))) != NULL)
 	{
 		char		err[256];
-		int			st = gpu->batch_matmul(a->dtype, plan.B, plan.M, plan.K, plan.P, x, y, out,
-										   normalize, dotext_gpu_should_stop, NULL,
-										   err, sizeof(err));
+		int			st;
+
+		if (dtx_dtype_is_half(a->dtype))
+			return TensorConvert(AxisDot(TensorConvert(a, DTX_FLOAT32), TensorConvert(b, DTX_FLOAT32),
+										 ax, ay, normalize), odtype);
+		st = gpu->batch_matmul(a->dtype, plan.B, plan.M, plan.K, plan.P, x, y, out,
+							   normalize, dotext_gpu_should_stop, NULL,
+							   err, sizeof(err));
 
 		if (st != DCU_OK)
 			dotext_gpu_raise(st, err);

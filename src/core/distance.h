@@ -48,7 +48,12 @@ dtx_cosine_of_sums(double ab, double aa, double bb)
 	return c;					/* NaN stays NaN */
 }
 
-/* a metric of two float vectors (DTX_FLOAT32 or DTX_FLOAT64) with a path's loops */
+/*
+ * A metric of two float vectors of one dtype (float32, float64, float16 or
+ * bfloat16) with a path's loops; a half dtype gives the bits of the
+ * float32 loops on the widened values.  Other dtypes are the caller's
+ * mistake: NaN.
+ */
 static inline double
 dtx_row_metric(const DtxSimd *s, DtxMetric m, int dtype, const void *a,
 			   const void *b, int64_t n)
@@ -56,48 +61,90 @@ dtx_row_metric(const DtxSimd *s, DtxMetric m, int dtype, const void *a,
 	double		ab,
 				aa,
 				bb;
-	int			f32 = dtype == DTX_FLOAT32;
+	const DtxSimdHalf *h;
 
-	switch (m)
-	{
-		case DTX_METRIC_DOT:
-			return f32 ? s->f32dot(a, b, n) : s->f64dot(a, b, n);
-		case DTX_METRIC_COSINE:
-			if (f32)
+	if (dtype == DTX_FLOAT32)
+		switch (m)
+		{
+			case DTX_METRIC_DOT:
+				return s->f32dot(a, b, n);
+			case DTX_METRIC_COSINE:
 				s->f32dot3(a, b, n, &ab, &aa, &bb);
-			else
+				return dtx_cosine_of_sums(ab, aa, bb);
+			case DTX_METRIC_L2:
+				return sqrt(s->f32l2sq(a, b, n));
+			case DTX_METRIC_L1:
+				return s->f32l1(a, b, n);
+		}
+	else if (dtype == DTX_FLOAT64)
+		switch (m)
+		{
+			case DTX_METRIC_DOT:
+				return s->f64dot(a, b, n);
+			case DTX_METRIC_COSINE:
 				s->f64dot3(a, b, n, &ab, &aa, &bb);
-			return dtx_cosine_of_sums(ab, aa, bb);
-		case DTX_METRIC_L2:
-			return sqrt(f32 ? s->f32l2sq(a, b, n) : s->f64l2sq(a, b, n));
-		default:
-			return f32 ? s->f32l1(a, b, n) : s->f64l1(a, b, n);
-	}
+				return dtx_cosine_of_sums(ab, aa, bb);
+			case DTX_METRIC_L2:
+				return sqrt(s->f64l2sq(a, b, n));
+			case DTX_METRIC_L1:
+				return s->f64l1(a, b, n);
+		}
+	else if ((h = dtx_simd_half(s, dtype)) != NULL)
+		switch (m)
+		{
+			case DTX_METRIC_DOT:
+				return h->dot(a, b, n);
+			case DTX_METRIC_COSINE:
+				h->dot3(a, b, n, &ab, &aa, &bb);
+				return dtx_cosine_of_sums(ab, aa, bb);
+			case DTX_METRIC_L2:
+				return sqrt(h->l2sq(a, b, n));
+			case DTX_METRIC_L1:
+				return h->l1(a, b, n);
+		}
+	return NAN;
 }
 
 /*
- * The same for a float32 row against a float32 query widened once to
- * double (wq) whose q.q is qq: the bits of dtx_row_metric(..., a, q, n).
+ * The same for a row of dtype (float32 or a half dtype) against a query
+ * widened once to double (wq, exact) whose q.q is qq: the bits of
+ * dtx_row_metric on the row and the query, both taken as float32.
  */
 static inline double
-dtx_row_metric_wq(const DtxSimd *s, DtxMetric m, const float *a, const double *wq,
-				  double qq, int64_t n)
+dtx_row_metric_wq(const DtxSimd *s, DtxMetric m, int dtype, const void *a,
+				  const double *wq, double qq, int64_t n)
 {
 	double		ab,
 				aa;
+	const DtxSimdHalf *h;
 
-	switch (m)
-	{
-		case DTX_METRIC_DOT:
-			return s->f32wdot(a, wq, n);
-		case DTX_METRIC_COSINE:
-			s->f32wdot2(a, wq, n, &ab, &aa);
-			return dtx_cosine_of_sums(ab, aa, qq);
-		case DTX_METRIC_L2:
-			return sqrt(s->f32wl2sq(a, wq, n));
-		default:
-			return s->f32wl1(a, wq, n);
-	}
+	if (dtype == DTX_FLOAT32)
+		switch (m)
+		{
+			case DTX_METRIC_DOT:
+				return s->f32wdot(a, wq, n);
+			case DTX_METRIC_COSINE:
+				s->f32wdot2(a, wq, n, &ab, &aa);
+				return dtx_cosine_of_sums(ab, aa, qq);
+			case DTX_METRIC_L2:
+				return sqrt(s->f32wl2sq(a, wq, n));
+			case DTX_METRIC_L1:
+				return s->f32wl1(a, wq, n);
+		}
+	else if ((h = dtx_simd_half(s, dtype)) != NULL)
+		switch (m)
+		{
+			case DTX_METRIC_DOT:
+				return h->wdot(a, wq, n);
+			case DTX_METRIC_COSINE:
+				h->wdot2(a, wq, n, &ab, &aa);
+				return dtx_cosine_of_sums(ab, aa, qq);
+			case DTX_METRIC_L2:
+				return sqrt(h->wl2sq(a, wq, n));
+			case DTX_METRIC_L1:
+				return h->wl1(a, wq, n);
+		}
+	return NAN;
 }
 
 /*

@@ -27,6 +27,7 @@ typedef enum DtxEwOp
 /*
  * out = a op b with NumPy broadcasting (bc), a, b and out of one dtype.
  * Floats follow IEEE (inf and NaN results are values, as in PyTorch);
+ * float16 and bfloat16 compute in float32 and round back, as PyTorch;
  * integers are exact and stop with DTX_ERR_OVERFLOW.  DTX_EW_DIV is
  * DTX_ERR_DTYPE here.
  */
@@ -63,7 +64,8 @@ dtx_float_result_dtype(int dtype, int float32_for_ints)
 /*
  * Rows of n elements divided by their L2 norm (computed in double), rows
  * [row0, row0 + nrows).  A row of norm 0 gives zeros, as pgvector's
- * l2_normalize; a NaN norm gives NaN.  out_dtype float32 or float64.
+ * l2_normalize; a NaN norm gives NaN.  out_dtype any float dtype (a half
+ * one narrowed from float32, kern_half.h).
  */
 DtxStatus	dtx_l2_normalize_rows(int dtype, const void *a, int64_t n, int out_dtype,
 								  void *out, int64_t row0, int64_t nrows);
@@ -86,7 +88,7 @@ void		dtx_accum_double(int dtype, const void *a, double *acc,
 DtxStatus	dtx_accum_int64(int dtype, const void *a, int64_t *acc,
 							int64_t start, int64_t count);
 
-/* out[i] = acc[i] / divisor rounded once to out_dtype (float32 or float64) */
+/* out[i] = acc[i] / divisor rounded to out_dtype, any float dtype (kern_half.h) */
 void		dtx_accum_finish(const double *acc, double divisor, int out_dtype, void *out,
 							 int64_t start, int64_t count);
 

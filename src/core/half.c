@@ -27,8 +27,8 @@ void		dtx_f32_to_bf16(const float *src, void *dst, int64_t n);
 /* 1: F16C usable, 0: not, -1: not looked yet (a race only looks twice) */
 static int	have_f16c = -1;
 
-static int
-use_f16c(void)
+int
+dtx_cpu_f16c(void)
 {
 #ifdef DTX_X86
 	if (have_f16c < 0)
@@ -81,7 +81,7 @@ dtx_f16_to_f32(const void *src, float *dst, int64_t n)
 	int64_t		i = 0;
 
 #ifdef DTX_X86
-	if (use_f16c())
+	if (dtx_cpu_f16c())
 		i = f16_to_f32_f16c(s, dst, n);
 #endif
 	for (; i < n; i++)
@@ -95,7 +95,7 @@ dtx_f32_to_f16(const float *src, void *dst, int64_t n)
 	int64_t		i = 0;
 
 #ifdef DTX_X86
-	if (use_f16c())
+	if (dtx_cpu_f16c())
 		i = f32_to_f16_f16c(src, d, n);
 #endif
 	for (; i < n; i++)

@@ -114,6 +114,9 @@ dtx_float_to_bf16(float f)
 	return (uint16_t) (u >> 16);
 }
 
+/* nonzero when this CPU has F16C (and the AVX it needs); half.c, looked once */
+int			dtx_cpu_f16c(void);
+
 /* largest finite values, for messages and range checks */
 #define DTX_F16_MAX 65504.0
 #define DTX_BF16_MAX 3.3895313892515355e38

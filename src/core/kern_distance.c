@@ -31,7 +31,7 @@ dtx_metric(DtxMetric m, int dtype, const void *a, const void *b, int64_t n, doub
 		return dtx_dot(dtype, a, b, n, out);
 	if (m == DTX_METRIC_COSINE)
 		return dtx_cosine(dtype, a, b, n, out);
-	if (dtype == DTX_FLOAT32 || dtype == DTX_FLOAT64)
+	if (dtx_dtype_is_float(dtype))
 	{
 		dtx_prefetch_row(a, (size_t) n * dtx_elem_size(dtype));
 		dtx_prefetch_row(b, (size_t) n * dtx_elem_size(dtype));

@@ -4,11 +4,14 @@
  * Integers are exact: int32 and int64 products are summed in __int128
  * (int64 additions checked), and the result must fit the dtype
  * (int64 for a dot of int32, which torch.dot would return as int32 but
- * which SQL returns as double precision anyway).
+ * which SQL returns as double precision anyway).  float16 and bfloat16
+ * run the float32 loops on their exactly widened elements (kern_simd.h),
+ * and results that keep the dtype are the float32 result narrowed.
  */
 #include <math.h>
 
 #include "distance.h"
+#include "kern_half.h"
 #include "kern_simd.h"
 #include "prefetch.h"
 #include "kernels.h"
@@ -46,26 +49,35 @@ dot_i64(const int64_t *a, const int64_t *b, int64_t n, int64_t *out)
 }
 
 /* a dot computed in double for any dtype (cosine, norms of integers) */
-static double
-dot_as_double(int dtype, const void *a, const void *b, int64_t n)
+static DtxStatus
+dot_as_double(int dtype, const void *a, const void *b, int64_t n, double *out)
 {
 	double		s = 0;
 
 	switch (dtype)
 	{
 		case DTX_FLOAT32:
-			return dtx_f32dot(a, b, n);
+			*out = dtx_f32dot(a, b, n);
+			return DTX_OK;
 		case DTX_FLOAT64:
-			return dtx_f64dot(a, b, n);
+			*out = dtx_f64dot(a, b, n);
+			return DTX_OK;
+		case DTX_FLOAT16:
+		case DTX_BFLOAT16:
+			*out = dtx_simd_half(dtx_simd(), dtype)->dot(a, b, n);
+			return DTX_OK;
 		case DTX_INT32:
 			for (int64_t i = 0; i < n; i++)
 				s += (double) ((const int32_t *) a)[i] * (double) ((const int32_t *) b)[i];
-			return s;
-		default:
+			*out = s;
+			return DTX_OK;
+		case DTX_INT64:
 			for (int64_t i = 0; i < n; i++)
 				s += (double) ((const int64_t *) a)[i] * (double) ((const int64_t *) b)[i];
-			return s;
+			*out = s;
+			return DTX_OK;
 	}
+	return DTX_ERR_DTYPE;
 }
 
 DtxStatus
@@ -81,8 +93,9 @@ dtx_dot(int dtype, const void *a, const void *b, int64_t n, double *out)
 	{
 		case DTX_FLOAT32:
 		case DTX_FLOAT64:
-			*out = dot_as_double(dtype, a, b, n);
-			return DTX_OK;
+		case DTX_FLOAT16:
+		case DTX_BFLOAT16:
+			return dot_as_double(dtype, a, b, n, out);
 		case DTX_INT32:
 			st = dot_i32(a, b, n, &r);
 			break;
@@ -100,11 +113,8 @@ dtx_dot(int dtype, const void *a, const void *b, int64_t n, double *out)
 DtxStatus
 dtx_sumsq(int dtype, const void *a, int64_t n, double *out)
 {
-	if (!dtx_dtype_supported(dtype))
-		return DTX_ERR_DTYPE;
 	dtx_simd_init();
-	*out = dot_as_double(dtype, a, a, n);
-	return DTX_OK;
+	return dot_as_double(dtype, a, a, n, out);
 }
 
 /* row offsets (in rows) of output row r, from the broadcast spec */
@@ -168,17 +178,25 @@ dtx_rowdot(int dtype, const DtxRowSpec *spec, const void *a, const void *b,
 			case DTX_FLOAT64:
 				((double *) out)[r] = dtx_f64dot((const double *) pa, (const double *) pb, n);
 				break;
+			case DTX_FLOAT16:
+			case DTX_BFLOAT16:
+				dtx_store_float_result(dtype, out, r,
+									   dtx_simd_half(dtx_simd(), dtype)->dot((const uint16_t *) pa,
+																			 (const uint16_t *) pb, n));
+				break;
 			case DTX_INT32:
 				if (dot_i32((const int32_t *) pa, (const int32_t *) pb, n, &v) != DTX_OK ||
 					v < INT32_MIN || v > INT32_MAX)
 					return DTX_ERR_OVERFLOW;
 				((int32_t *) out)[r] = (int32_t) v;
 				break;
-			default:
+			case DTX_INT64:
 				if (dot_i64((const int64_t *) pa, (const int64_t *) pb, n, &v) != DTX_OK)
 					return DTX_ERR_OVERFLOW;
 				((int64_t *) out)[r] = v;
 				break;
+			default:
+				return DTX_ERR_DTYPE;
 		}
 		row_next(spec, &ao, &bo, idx);
 	}
@@ -190,7 +208,7 @@ dtx_cosine(int dtype, const void *a, const void *b, int64_t n, double *out)
 {
 	DtxRowSpec	spec = {0};
 
-	if (dtype == DTX_FLOAT32 || dtype == DTX_FLOAT64)
+	if (dtx_dtype_is_float(dtype))
 	{
 		dtx_prefetch_row(a, (size_t) n * dtx_elem_size(dtype));
 		dtx_prefetch_row(b, (size_t) n * dtx_elem_size(dtype));
@@ -233,18 +251,17 @@ dtx_rowcosine(int dtype, const DtxRowSpec *spec, const void *a, const void *b,
 		}
 		else if (dtype == DTX_FLOAT64)
 			dtx_simd()->f64dot3((const double *) pa, (const double *) pb, n, &ab, &aa, &bb);
+		else if (dtx_dtype_is_half(dtype))
+			dtx_simd_half(dtx_simd(), dtype)->dot3((const uint16_t *) pa, (const uint16_t *) pb,
+												   n, &ab, &aa, &bb);
 		else
 		{
-			ab = dot_as_double(dtype, pa, pb, n);
-			aa = dot_as_double(dtype, pa, pa, n);
-			bb = dot_as_double(dtype, pb, pb, n);
+			dot_as_double(dtype, pa, pb, n, &ab);
+			dot_as_double(dtype, pa, pa, n, &aa);
+			dot_as_double(dtype, pb, pb, n, &bb);
 		}
 		c = dtx_cosine_of_sums(ab, aa, bb);
-
-		if (dtype == DTX_FLOAT32)
-			((float *) out)[r] = (float) c;
-		else
-			((double *) out)[r] = c;
+		dtx_store_float_result(dtx_cosine_result_dtype(dtype), out, r, c);
 		row_next(spec, &ao, &bo, idx);
 	}
 	return DTX_OK;

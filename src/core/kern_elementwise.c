@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "kern_half.h"
 #include "kern_util.h"
 
 /*
@@ -46,6 +47,61 @@ name(const void *a_, int64_t sa, const void *b_, int64_t sb, void *out_, int64_t
 	return ovf; \
 }
 
+/*
+ * A half dtype computes in float32, as PyTorch does: each block of a run
+ * is widened on the stack, combined in float32 and narrowed back.  A
+ * broadcast operand (stride 0) widens once.
+ */
+static void
+widen_strided(const DtxDtypeDesc *d, const uint16_t *p, int64_t stride, float *dst, int64_t n)
+{
+	if (stride == 1)
+		d->to_f32(p, dst, n);
+	else if (stride == 0)
+	{
+		d->to_f32(p, dst, 1);
+		for (int64_t i = 1; i < n; i++)
+			dst[i] = dst[0];
+	}
+	else
+		for (int64_t i = 0; i < n; i++)
+			d->to_f32(p + i * stride, dst + i, 1);
+}
+
+static int
+half_run(int dtype, DtxEwOp op, const uint16_t *a, int64_t sa, const uint16_t *b,
+		 int64_t sb, uint16_t *out, int64_t n)
+{
+	const DtxDtypeDesc *d = dtx_dtype(dtype);
+	float		fa[DTX_HALF_BLOCK],
+				fb[DTX_HALF_BLOCK];
+
+	for (int64_t i0 = 0; i0 < n; i0 += DTX_HALF_BLOCK)
+	{
+		int64_t		m = n - i0 < DTX_HALF_BLOCK ? n - i0 : DTX_HALF_BLOCK;
+
+		widen_strided(d, a + i0 * sa, sa, fa, m);
+		widen_strided(d, b + i0 * sb, sb, fb, m);
+		for (int64_t i = 0; i < m; i++)
+			fa[i] = op == DTX_EW_ADD ? fa[i] + fb[i] : op == DTX_EW_SUB ? fa[i] - fb[i] : fa[i] * fb[i];
+		d->from_f32(fa, out + i0, m);
+	}
+	return 0;
+}
+
+#define EW_HALF_RUN(name, DTYPE, OP) \
+static int \
+name(const void *a, int64_t sa, const void *b, int64_t sb, void *out, int64_t n) \
+{ \
+	return half_run(DTYPE, OP, a, sa, b, sb, out, n); \
+}
+
+EW_HALF_RUN(run_add_f16, DTX_FLOAT16, DTX_EW_ADD)
+EW_HALF_RUN(run_sub_f16, DTX_FLOAT16, DTX_EW_SUB)
+EW_HALF_RUN(run_mul_f16, DTX_FLOAT16, DTX_EW_MUL)
+EW_HALF_RUN(run_add_bf16, DTX_BFLOAT16, DTX_EW_ADD)
+EW_HALF_RUN(run_sub_bf16, DTX_BFLOAT16, DTX_EW_SUB)
+EW_HALF_RUN(run_mul_bf16, DTX_BFLOAT16, DTX_EW_MUL)
 EW_FLOAT_RUN(run_add_f32, float, +)
 EW_FLOAT_RUN(run_sub_f32, float, -)
 EW_FLOAT_RUN(run_mul_f32, float, *)
@@ -62,16 +118,31 @@ EW_INT_RUN(run_mul_i64, int64_t, __builtin_mul_overflow)
 static DtxEwRun
 ew_run(DtxEwOp op, int dtype)
 {
-	static const DtxEwRun runs[4][3] = {
-		{run_add_f32, run_sub_f32, run_mul_f32},
-		{run_add_f64, run_sub_f64, run_mul_f64},
-		{run_add_i32, run_sub_i32, run_mul_i32},
-		{run_add_i64, run_sub_i64, run_mul_i64},
-	};
+	static const DtxEwRun f32[3] = {run_add_f32, run_sub_f32, run_mul_f32};
+	static const DtxEwRun f64[3] = {run_add_f64, run_sub_f64, run_mul_f64};
+	static const DtxEwRun i32[3] = {run_add_i32, run_sub_i32, run_mul_i32};
+	static const DtxEwRun i64[3] = {run_add_i64, run_sub_i64, run_mul_i64};
+	static const DtxEwRun f16[3] = {run_add_f16, run_sub_f16, run_mul_f16};
+	static const DtxEwRun bf16[3] = {run_add_bf16, run_sub_bf16, run_mul_bf16};
 
-	if (!dtx_dtype_supported(dtype) || op < DTX_EW_ADD || op > DTX_EW_MUL)
+	if (op < DTX_EW_ADD || op > DTX_EW_MUL)
 		return NULL;
-	return runs[dtype - DTX_FLOAT32][op];
+	switch (dtype)
+	{
+		case DTX_FLOAT32:
+			return f32[op];
+		case DTX_FLOAT64:
+			return f64[op];
+		case DTX_INT32:
+			return i32[op];
+		case DTX_INT64:
+			return i64[op];
+		case DTX_FLOAT16:
+			return f16[op];
+		case DTX_BFLOAT16:
+			return bf16[op];
+	}
+	return NULL;
 }
 
 DtxStatus
@@ -150,6 +221,13 @@ dtx_ew_mul_int(int dtype, const void *a, int64_t s, void *out, int64_t start, in
 				if (__builtin_mul_overflow(((const int64_t *) a)[i], s, &((int64_t *) out)[i]))
 					return DTX_ERR_OVERFLOW;
 			return DTX_OK;
+		case DTX_FLOAT16:
+		case DTX_BFLOAT16:
+			/* PyTorch: the int scalar joins the float32 computation */
+			for (int64_t i = start; i < end; i++)
+				dtx_store_float_result(dtype, out, i,
+									   (float) dtx_load_double(dtype, a, i) * (float) s);
+			return DTX_OK;
 	}
 	return DTX_ERR_DTYPE;
 }
@@ -161,17 +239,14 @@ dtx_ew_scalar_float(DtxEwOp op, int dtype, const void *a, double s, int out_dtyp
 	int64_t		end = start + count;
 
 	if (!dtx_dtype_supported(dtype) || (op != DTX_EW_MUL && op != DTX_EW_DIV) ||
-		(out_dtype != DTX_FLOAT32 && out_dtype != DTX_FLOAT64))
+		!dtx_dtype_is_float(out_dtype))
 		return DTX_ERR_DTYPE;
 	for (int64_t i = start; i < end; i++)
 	{
 		double		x = dtx_load_double(dtype, a, i);
 		double		r = op == DTX_EW_MUL ? x * s : x / s;
 
-		if (out_dtype == DTX_FLOAT32)
-			((float *) out)[i] = (float) r;
-		else
-			((double *) out)[i] = r;
+		dtx_store_float_result(out_dtype, out, i, r);
 	}
 	return DTX_OK;
 }
@@ -224,9 +299,22 @@ dtx_accum_double(int dtype, const void *a, double *acc, int64_t start, int64_t c
 			for (int64_t i = start; i < end; i++)
 				acc[i] += ((const double *) a)[i];
 			break;
-		default:
+		case DTX_INT32:
+		case DTX_INT64:
 			for (int64_t i = start; i < end; i++)
 				acc[i] += dtx_load_double(dtype, a, i);
+			break;
+		case DTX_FLOAT16:
+		case DTX_BFLOAT16:
+			for (int64_t i0 = start; i0 < end; i0 += DTX_HALF_BLOCK)
+			{
+				float		f[DTX_HALF_BLOCK];
+				int64_t		m = end - i0 < DTX_HALF_BLOCK ? end - i0 : DTX_HALF_BLOCK;
+
+				dtx_dtype(dtype)->to_f32((const uint16_t *) a + i0, f, m);
+				for (int64_t i = 0; i < m; i++)
+					acc[i0 + i] += f[i];
+			}
 			break;
 	}
 }
@@ -253,10 +341,5 @@ dtx_accum_finish(const double *acc, double divisor, int out_dtype, void *out,
 				 int64_t start, int64_t count)
 {
 	for (int64_t i = start; i < start + count; i++)
-	{
-		if (out_dtype == DTX_FLOAT32)
-			((float *) out)[i] = (float) (acc[i] / divisor);
-		else
-			((double *) out)[i] = acc[i] / divisor;
-	}
+		dtx_store_float_result(out_dtype, out, i, acc[i] / divisor);
 }

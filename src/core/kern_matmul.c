@@ -5,7 +5,9 @@
  * float32/float64 go through OpenBLAS's gemm when the product is big
  * enough to pay for the call; small ones (a (B,N) axis_dot is B products
  * of 1x1 outputs) use double-accumulating loops.  Integers use exact
- * checked loops.  No kernel here allocates: double accumulators live in a
+ * checked loops.  float16 and bfloat16 use the double loops (gemm would
+ * need a widened copy) and narrow each result from float32, as PyTorch's
+ * half matmul accumulates in float32.  No kernel here allocates: double accumulators live in a
  * fixed tile on the stack, anything user-sized comes from the caller.  The
  * loops poll for cancel (kern_poll.h); each gemm call is bounded by its
  * caller (rows of one sample at a time, tiles of maxsim).
@@ -14,6 +16,7 @@
 #include <string.h>
 
 #include "blas.h"
+#include "kern_half.h"
 #include "kern_poll.h"
 #include "kern_simd.h"
 #include "kern_util.h"
@@ -29,15 +32,6 @@ static inline double
 clamp_unit(double v)
 {
 	return v > 1.0 ? 1.0 : v < -1.0 ? -1.0 : v;
-}
-
-static inline void
-store_double(int out_dtype, void *out, int64_t i, double v)
-{
-	if (out_dtype == DTX_FLOAT32)
-		((float *) out)[i] = (float) v;
-	else
-		((double *) out)[i] = v;
 }
 
 /*
@@ -86,7 +80,7 @@ rows_double(int dtype, int out_dtype, int64_t K, int64_t P, const void *x,
 
 				if (ynorm)
 					v = clamp_unit(v / (xn * ynorm[p0 + p]));
-				store_double(out_dtype, out, i * P + p0 + p, v);
+				dtx_store_float_result(out_dtype, out, i * P + p0 + p, v);
 			}
 			dtx_poll(&poll, K * np + 1);
 		}
@@ -130,12 +124,13 @@ rows_int(int dtype, int64_t K, int64_t P, const void *x, const void *y,
 	return DTX_OK;
 }
 
-/* float32/float64 rows of one product, through gemm when it pays */
+/* float rows of one product, through gemm when it pays (float32, float64) */
 static void
 rows_float(int dtype, int64_t K, int64_t P, const void *x, const void *y,
 		   void *out, int64_t i0, int64_t ni)
 {
-	const DtxBlas *blas = ni * K * P >= GEMM_MIN_FLOPS ? dtx_blas() : NULL;
+	const DtxBlas *blas = ni * K * P >= GEMM_MIN_FLOPS && !dtx_dtype_is_half(dtype) ?
+		dtx_blas() : NULL;
 	size_t		es = dtx_elem_size(dtype);
 	const char *xi = (const char *) x + i0 * K * es;
 	char	   *oi = (char *) out + i0 * P * es;
@@ -157,10 +152,10 @@ rows_float(int dtype, int64_t K, int64_t P, const void *x, const void *y,
 
 		for (int64_t i = 0; i < ni; i++)
 		{
-			if (dtype == DTX_FLOAT32)
-				((float *) oi)[i] = (float) dtx_f32dot((const float *) xi + i * K, y, K);
-			else
-				((double *) oi)[i] = dtx_f64dot((const double *) xi + i * K, y, K);
+			double		v;
+
+			dtx_dot(dtype, xi + i * K * es, y, K, &v);
+			dtx_store_float_result(dtype, oi, i, v);
 			dtx_poll(&poll, K + 1);
 		}
 		return;
@@ -212,8 +207,7 @@ dtx_matmul_rows_normalized(int dtype, int64_t M, int64_t K, int64_t P,
 		return DTX_ERR_DTYPE;
 	if (M == 0 || P == 0 || ni <= 0)
 		return DTX_OK;
-	rows_double(dtype, dtype == DTX_FLOAT32 ? DTX_FLOAT32 : DTX_FLOAT64,
-				K, P, x, y, out, i0, ni, ynorm);
+	rows_double(dtype, dtx_cosine_result_dtype(dtype), K, P, x, y, out, i0, ni, ynorm);
 	return DTX_OK;
 }
 
@@ -246,7 +240,7 @@ dtx_batch_matmul_normalized(int dtype, int64_t M, int64_t K, int64_t P,
 							int64_t b0, int64_t nb, double *ynorm)
 {
 	size_t		es = dtx_elem_size(dtype);
-	size_t		oes = dtype == DTX_FLOAT32 ? sizeof(float) : sizeof(double);
+	size_t		oes = dtx_elem_size(dtx_cosine_result_dtype(dtype));
 
 	if (!dtx_dtype_supported(dtype))
 		return DTX_ERR_DTYPE;
@@ -356,7 +350,7 @@ maxsim_float(int dtype, const void *doc, int64_t ndoc, const void *q, int64_t nq
 			const char *dt = (const char *) doc + r0 * d * es;
 			float	   *sf = (float *) scratch;
 
-			if (blas && nqb * ndb * d >= GEMM_MIN_FLOPS)
+			if (blas && nqb * ndb * d >= GEMM_MIN_FLOPS && !dtx_dtype_is_half(dtype))
 			{
 				if (dtype == DTX_FLOAT32)
 					blas->sgemm(DtxRowMajor, DtxNoTrans, DtxTrans, (int) nqb, (int) ndb, (int) d,
@@ -372,18 +366,20 @@ maxsim_float(int dtype, const void *doc, int64_t ndoc, const void *q, int64_t nq
 				for (int64_t i = 0; i < nqb; i++)
 					for (int64_t r = 0; r < ndb; r++)
 					{
-						if (dtype == DTX_FLOAT32)
-							sf[i * ndb + r] = (float) dtx_f32dot((const float *) qt + i * d,
-																 (const float *) dt + r * d, d);
+						double		v;
+
+						/* float32 and the half dtypes keep float similarities, as sgemm's */
+						dtx_dot(dtype, qt + i * d * es, dt + r * d * es, d, &v);
+						if (dtype == DTX_FLOAT64)
+							scratch[i * ndb + r] = v;
 						else
-							scratch[i * ndb + r] = dtx_f64dot((const double *) qt + i * d,
-															  (const double *) dt + r * d, d);
+							sf[i * ndb + r] = (float) v;
 					}
 			}
 			for (int64_t i = 0; i < nqb; i++)
 				for (int64_t r = 0; r < ndb; r++)
 				{
-					double		v = dtype == DTX_FLOAT32 ? sf[i * ndb + r] : scratch[i * ndb + r];
+					double		v = dtype == DTX_FLOAT64 ? scratch[i * ndb + r] : sf[i * ndb + r];
 
 					best[i] = r0 == 0 && r == 0 ? v : fmax(best[i], v);
 				}

@@ -7,6 +7,7 @@
 
 #include <math.h>
 
+#include "kern_half.h"
 #include "kern_poll.h"
 #include "kern_util.h"
 
@@ -16,8 +17,7 @@ dtx_l2_normalize_rows(int dtype, const void *a, int64_t n, int out_dtype, void *
 {
 	DtxPoll		poll = DTX_POLL_INIT;
 
-	if (!dtx_dtype_supported(dtype) ||
-		(out_dtype != DTX_FLOAT32 && out_dtype != DTX_FLOAT64))
+	if (!dtx_dtype_supported(dtype) || !dtx_dtype_is_float(out_dtype))
 		return DTX_ERR_DTYPE;
 	for (int64_t r = row0; r < row0 + nrows; r++)
 	{
@@ -31,10 +31,7 @@ dtx_l2_normalize_rows(int dtype, const void *a, int64_t n, int out_dtype, void *
 			/* norm 0: zeros, as pgvector; NaN propagates */
 			double		v = norm == 0 ? 0.0 : dtx_load_double(dtype, a, i) / norm;
 
-			if (out_dtype == DTX_FLOAT32)
-				((float *) out)[i] = (float) v;
-			else
-				((double *) out)[i] = v;
+			dtx_store_float_result(out_dtype, out, i, v);
 			if (((i - base) & 0xFFFF) == 0xFFFF)	/* a single long row polls too */
 				dtx_poll(&poll, 0x10000);
 		}

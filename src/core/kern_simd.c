@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dtype.h"
+#include "half.h"
 #include "kern_simd.h"
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
@@ -34,6 +36,33 @@ lanes_sum(double *s)
 	return s[0] + s[1];
 }
 
+/*
+ * A float16 element as float32, exactly, by bit arithmetic (half.h's
+ * reference goes through ldexp, too slow for the loops' tails): normal
+ * numbers rebias the exponent, subnormals are m * 2^-24 exactly.
+ */
+static inline float
+dtx_f16_widen(uint16_t h)
+{
+	uint32_t	sign = (uint32_t) (h & 0x8000) << 16;
+	uint32_t	em = h & 0x7fff;
+	uint32_t	u;
+	float		f;
+
+	if (em >= 0x7c00)			/* infinity or NaN (payload kept) */
+		u = sign | 0x7f800000u | ((em & 0x3ff) << 13);
+	else if (em >= 0x0400)		/* exponent bias 15 -> 127 */
+		u = sign | ((em + ((127 - 15) << 10)) << 13);
+	else
+	{
+		f = (float) em * 0x1p-24f;
+		memcpy(&u, &f, 4);
+		u |= sign;
+	}
+	memcpy(&f, &u, 4);
+	return f;
+}
+
 /* ---- plain C: the definition the vector paths follow ---- */
 typedef struct
 {
@@ -58,6 +87,16 @@ static inline DtxLanes
 L(ld32)(const float *p)
 {
 	LANES_MAP((double) p[l]);
+}
+static inline DtxLanes
+L(ld16)(const uint16_t *p)
+{
+	LANES_MAP((double) dtx_f16_widen(p[l]));
+}
+static inline DtxLanes
+L(ldbf)(const uint16_t *p)
+{
+	LANES_MAP((double) dtx_bf16_to_float(p[l]));
 }
 static inline DtxLanes
 L(ld64)(const double *p)
@@ -109,7 +148,7 @@ typedef struct
 
 #define DtxLanes DtxLanes256
 #define DTX_SUFFIX avx2
-#define DTX_TARGET __attribute__((target("avx2,fma")))
+#define DTX_TARGET __attribute__((target("avx2,fma,f16c")))
 /* spelt out, not a loop: GCC at -O2 would keep the registers in memory */
 #define LANES_EACH(expr) \
 	DtxLanes o; \
@@ -128,6 +167,39 @@ DTX_TARGET static inline DtxLanes
 L(ld32)(const float *p)
 {
 	LANES_EACH(_mm256_cvtps_pd(_mm_loadu_ps(p + 4 * k)));
+}
+/* 8 widened floats as lanes 0-3 and 4-7 of a pair of registers */
+#define SPLIT256(o, k, f) \
+	((o).r[k] = _mm256_cvtps_pd(_mm256_castps256_ps128(f)), \
+	 (o).r[(k) + 1] = _mm256_cvtps_pd(_mm256_extractf128_ps((f), 1)))
+DTX_TARGET static inline DtxLanes
+L(ld16)(const uint16_t *p)
+{
+	DtxLanes	o;
+	__m256		lo = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) p));
+	__m256		hi = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) (p + 8)));
+
+	SPLIT256(o, 0, lo);
+	SPLIT256(o, 2, hi);
+	return o;
+}
+/* bfloat16 is the top half of a float32: zero-extend, shift left 16 */
+DTX_TARGET static inline __m256
+bf16x8_avx2(const uint16_t *p)
+{
+	return _mm256_castsi256_ps(_mm256_slli_epi32(
+		_mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *) p)), 16));
+}
+DTX_TARGET static inline DtxLanes
+L(ldbf)(const uint16_t *p)
+{
+	DtxLanes	o;
+	__m256		lo = bf16x8_avx2(p);
+	__m256		hi = bf16x8_avx2(p + 8);
+
+	SPLIT256(o, 0, lo);
+	SPLIT256(o, 2, hi);
+	return o;
 }
 DTX_TARGET static inline DtxLanes
 L(ld64)(const double *p)
@@ -173,6 +245,7 @@ L(madd32)(DtxLanes x, DtxLanes y, DtxLanes acc)
 #undef DTX_SUFFIX
 #undef DTX_TARGET
 #undef LANES_EACH
+#undef SPLIT256
 
 /* ---- AVX-512F: two registers of 8 doubles, lanes 0-7 and 8-15 ---- */
 typedef struct
@@ -199,6 +272,27 @@ L(ld32)(const float *p)
 {
 	/* one vcvtps2pd zmm, m256: load and widen 8 floats */
 	LANES_EACH(_mm512_cvtps_pd(_mm256_loadu_ps(p + 8 * k)));
+}
+/* 16 widened floats as lanes 0-7 and 8-15 */
+DTX_TARGET static inline DtxLanes
+split512(__m512 f)
+{
+	DtxLanes	o;
+
+	o.r[0] = _mm512_cvtps_pd(_mm512_castps512_ps256(f));
+	o.r[1] = _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(f), 1)));
+	return o;
+}
+DTX_TARGET static inline DtxLanes
+L(ld16)(const uint16_t *p)
+{
+	return split512(_mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *) p)));
+}
+DTX_TARGET static inline DtxLanes
+L(ldbf)(const uint16_t *p)
+{
+	return split512(_mm512_castsi512_ps(_mm512_slli_epi32(
+		_mm512_cvtepu16_epi32(_mm256_loadu_si256((const __m256i *) p)), 16)));
 }
 DTX_TARGET static inline DtxLanes
 L(ld64)(const double *p)
@@ -257,7 +351,7 @@ dtx_simd_path(const char *name)
 #ifdef DTX_X86
 	__builtin_cpu_init();
 	if (strcmp(name, "avx2") == 0 &&
-		__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+		__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && dtx_cpu_f16c())
 		return &simd_avx2;
 	if (strcmp(name, "avx512") == 0 && __builtin_cpu_supports("avx512f"))
 		return &simd_avx512;
@@ -296,6 +390,24 @@ dtx_simd_init(void)
 	if (s == NULL)
 		s = &simd_generic;
 	use(s);
+}
+
+const DtxSimdHalf *
+dtx_simd_half(const DtxSimd *s, int dtype)
+{
+	switch (dtype)
+	{
+		case DTX_FLOAT16:
+			return &s->f16;
+		case DTX_BFLOAT16:
+			return &s->bf16;
+		case DTX_FLOAT32:
+		case DTX_FLOAT64:
+		case DTX_INT32:
+		case DTX_INT64:
+			return NULL;
+	}
+	return NULL;
 }
 
 const DtxSimd *

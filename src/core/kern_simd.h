@@ -17,7 +17,8 @@
  *
  * The path is picked once per process: the best the CPU has, or the one
  * the environment variable DOTEXT_SIMD names (avx512, avx2, generic),
- * when the CPU has it.  The build never uses -march=native.
+ * when the CPU has it.  The AVX2 path needs F16C too (every AVX2 CPU has
+ * it) for its float16 loads.  The build never uses -march=native.
  */
 #ifndef DOTEXT_KERN_SIMD_H
 #define DOTEXT_KERN_SIMD_H
@@ -36,6 +37,30 @@ typedef double (*dtx_f32wdot_fn) (const float *a, const double *wq, int64_t n);
 typedef void (*dtx_f32wdot2_fn) (const float *a, const double *wq, int64_t n,
 								 double *ab, double *aa);
 
+/*
+ * The same loops for a half dtype (float16 or bfloat16, 16-bit elements):
+ * each gives the bits of the float32 loop on the exactly widened values,
+ * on every path, so a half column ranks exactly as its float32 copy.
+ */
+typedef double (*dtx_hdot_fn) (const uint16_t *a, const uint16_t *b, int64_t n);
+typedef void (*dtx_hdot3_fn) (const uint16_t *a, const uint16_t *b, int64_t n,
+							  double *ab, double *aa, double *bb);
+typedef double (*dtx_hwdot_fn) (const uint16_t *a, const double *wq, int64_t n);
+typedef void (*dtx_hwdot2_fn) (const uint16_t *a, const double *wq, int64_t n,
+							   double *ab, double *aa);
+
+typedef struct DtxSimdHalf
+{
+	dtx_hdot_fn dot;
+	dtx_hdot3_fn dot3;			/* a.b, a.a, b.b */
+	dtx_hdot_fn l2sq;
+	dtx_hdot_fn l1;
+	dtx_hwdot_fn wdot;			/* against a widened query wq */
+	dtx_hwdot2_fn wdot2;
+	dtx_hwdot_fn wl2sq;
+	dtx_hwdot_fn wl1;
+} DtxSimdHalf;
+
 /* one path's loops */
 typedef struct DtxSimd
 {
@@ -53,7 +78,12 @@ typedef struct DtxSimd
 	dtx_f32wdot2_fn f32wdot2;	/* a.q and a.a */
 	dtx_f32wdot_fn f32wl2sq;
 	dtx_f32wdot_fn f32wl1;
+	DtxSimdHalf f16;			/* float16 rows */
+	DtxSimdHalf bf16;			/* bfloat16 rows */
 } DtxSimd;
+
+/* a path's loops for a half dtype, NULL for any other dtype */
+const DtxSimdHalf *dtx_simd_half(const DtxSimd *s, int dtype);
 
 /* the chosen path's loops, as plain pointers for the hot callers */
 extern dtx_f32dot_fn dtx_f32dot;

@@ -35,8 +35,10 @@ typedef enum DtxStatus
 
 /*
  * dot: sum(a[i] * b[i]) for i < n, as double.
- * float32 accumulates in double; float64 in double; int32/int64 exactly in
- * 64 bits (DTX_ERR_OVERFLOW beyond int64), then converted to double.
+ * float32 accumulates in double; float64 in double; float16 and bfloat16
+ * as float32 on their exactly widened elements (the same bits); int32/int64
+ * exactly in 64 bits (DTX_ERR_OVERFLOW beyond int64), then converted to
+ * double.  An unknown dtype code is DTX_ERR_DTYPE in every kernel.
  */
 DtxStatus	dtx_dot(int dtype, const void *a, const void *b, int64_t n, double *out);
 
@@ -69,7 +71,8 @@ typedef struct DtxRowSpec
 
 /*
  * rowdot: out[r] = dot(row a(r), row b(r)) for r in [row0, row0+nrows).
- * out has the input dtype (out points at element row0 of the whole output).
+ * out has the input dtype (out points at element row0 of the whole output);
+ * a half dtype's results are the float32 results narrowed (kern_half.h).
  * Integers: exact, DTX_ERR_OVERFLOW if a result leaves the dtype's range.
  */
 DtxStatus	dtx_rowdot(int dtype, const DtxRowSpec *spec, const void *a,
@@ -77,7 +80,8 @@ DtxStatus	dtx_rowdot(int dtype, const DtxRowSpec *spec, const void *a,
 
 /*
  * rowcosine: out[r] = dot / (max(|a(r)|, eps) * max(|b(r)|, eps)).
- * out is float32 for float32 input, float64 for every other dtype.
+ * out keeps a float input's dtype (float16 stays float16, as PyTorch) and
+ * is float64 for integers: dtx_cosine_result_dtype (kern_half.h).
  */
 DtxStatus	dtx_rowcosine(int dtype, const DtxRowSpec *spec, const void *a,
 						  const void *b, void *out, int64_t row0, int64_t nrows);
@@ -97,7 +101,9 @@ DtxStatus	dtx_matmul_rows(int dtype, int64_t M, int64_t K, int64_t P,
  * The same with the rows of x and the columns of y each L2-normalized
  * first (divided by max(norm, eps)), as Keras Dot(normalize=True), and the
  * result clamped to [-1, 1].  ynorm holds y's P column norms, from
- * dtx_col_norms.  out is float32 for float32 input, float64 otherwise.
+ * dtx_col_norms.  out is dtx_cosine_result_dtype(dtype): a float dtype
+ * kept, float64 for integers.  Half dtypes run double loops (no gemm) and
+ * narrow each result from float32.
  */
 void		dtx_col_norms(int dtype, int64_t K, int64_t P, const void *y, double *ynorm);
 DtxStatus	dtx_matmul_rows_normalized(int dtype, int64_t M, int64_t K, int64_t P,

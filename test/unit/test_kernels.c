@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "blas.h"
+#include "elementwise.h"
+#include "half.h"
 #include "kern_simd.h"
 #include "kern_util.h"
 #include "kernels.h"
@@ -577,6 +579,107 @@ test_matmul_rows(void)
 	tap_ok(bad == 0, "matmul rows in slices equal the whole product (%d bad)", bad);
 }
 
+/*
+ * The half dtypes through the kernels: each result is the float32 result
+ * of the widened inputs (dot, cosine, rowdot narrowed once, matmul,
+ * maxsim), arithmetic rounds from float32 (ties to even), and the order
+ * and hashing form treat -0 as 0 and every NaN as one.
+ */
+static void
+test_half_kernels(void)
+{
+	for (int bf = 0; bf < 2; bf++)
+	{
+		int			dt = bf ? DTX_BFLOAT16 : DTX_FLOAT16;
+		const char *name = bf ? "bfloat16" : "float16";
+		const DtxDtypeDesc *d = dtx_dtype(dt);
+		enum {N = 6 * 37};
+		uint16_t	ha[N],
+					hb[37],
+					hout[6],
+					h32[6];
+		float		fa[N],
+					fb[37],
+					fout[6];
+		double		r16,
+					r32,
+					s16,
+					s32;
+		DtxRowSpec	spec = {1, 37, {6}, {1}, {0}};
+		int			bad = 0;
+
+		for (int i = 0; i < N; i++)
+			fa[i] = (float) sin(i * 0.37) * 3.0f;
+		for (int i = 0; i < 37; i++)
+			fb[i] = (float) cos(i * 0.91) * 2.0f;
+		d->from_f32(fa, ha, N);
+		d->from_f32(fb, hb, 37);
+		d->to_f32(ha, fa, N);
+		d->to_f32(hb, fb, 37);
+		bad += dtx_dot(dt, ha, hb, 37, &r16) != DTX_OK || dtx_dot(DTX_FLOAT32, fa, fb, 37, &r32) != DTX_OK ||
+			r16 != r32;
+		bad += dtx_cosine(dt, ha, hb, 37, &r16) != DTX_OK || dtx_cosine(DTX_FLOAT32, fa, fb, 37, &r32) != DTX_OK ||
+			r16 != r32;
+		bad += dtx_sumsq(dt, ha, N, &s16) != DTX_OK || dtx_sumsq(DTX_FLOAT32, fa, N, &s32) != DTX_OK || s16 != s32;
+		bad += dtx_rowdot(dt, &spec, ha, hb, hout, 0, 6) != DTX_OK ||
+			dtx_rowdot(DTX_FLOAT32, &spec, fa, fb, fout, 0, 6) != DTX_OK;
+		d->from_f32(fout, h32, 6);
+		bad += memcmp(hout, h32, sizeof(hout)) != 0;
+		bad += dtx_matmul_rows(dt, 6, 37, 1, ha, hb, hout, 0, 6) != DTX_OK || memcmp(hout, h32, sizeof(hout)) != 0;
+		tap_ok(bad == 0, "%s dot, cosine, sumsq equal float32 on the widened values; rowdot and a (6,37)@(37,1) matmul are float32's narrowed", name);
+
+		{
+			double		scratch[DTX_MAXSIM_SCRATCH];
+
+			bad = dtx_maxsim(dt, ha, 6, hb, 1, 37, scratch, &r16) != DTX_OK ||
+				dtx_maxsim(DTX_FLOAT32, fa, 6, fb, 1, 37, scratch, &r32) != DTX_OK || r16 != r32;
+			tap_ok(!bad, "%s maxsim equals float32's on the widened values (%g)", name, r16);
+		}
+		{
+			/* 2048 + 1 ties to 2048 in float16; 256 + 1 to 256 in bfloat16; 1.5 * 2 exact */
+			float		x[3] = {bf ? 256.0f : 2048.0f, 1.5f, -0.0f},
+						y[3] = {1.0f, 2.0f, 0.0f},
+						z[3];
+			uint16_t	hx[3],
+						hy[3],
+						hz[3],
+						canon[2];
+			DtxBroadcast bc = {1, 3, {3}, {1}, {1}};
+
+			d->from_f32(x, hx, 3);
+			d->from_f32(y, hy, 3);
+			bad = dtx_ew_binary(DTX_EW_ADD, dt, &bc, hx, hy, hz, 0, 3) != DTX_OK;
+			d->to_f32(hz, z, 3);
+			bad += z[0] != x[0] || z[1] != 3.5f;
+			bad += dtx_ew_binary(DTX_EW_MUL, dt, &bc, hx, hy, hz, 0, 3) != DTX_OK;
+			d->to_f32(hz, z, 3);
+			bad += z[1] != 3.0f;
+			tap_ok(bad == 0, "%s arithmetic rounds from float32: %g + 1 = %g", name, x[0], x[0]);
+			/* -0 vs 0 equal; NaN above infinity; two NaN payloads hash alike */
+			hx[0] = 0x8000;
+			hy[0] = 0;
+			canon[0] = bf ? 0x7fc1 : 0x7e01;
+			canon[1] = bf ? 0xffc0 : 0xfe00;
+			hz[0] = bf ? 0x7f80 : 0x7c00;
+			dtx_hash_canonical(dt, canon, canon, 0, 2);
+			tap_ok(dtx_compare(dt, hx, hy, 0, 1) == 0 && dtx_compare(dt, canon, hz, 0, 1) == 1 &&
+				   canon[0] == canon[1] && dtx_compare(dt, hy, hx + 1, 0, 1) == -1,
+				   "%s order: -0 = 0, NaN above inf, NaNs hash alike, 0 < 1.5", name);
+		}
+	}
+	{
+		uint16_t	h[2] = {0, 0};
+		DtxRowSpec	one = {0};
+
+		one.n = 2;
+
+		tap_ok(dtx_dot(99, h, h, 2, &(double) {0}) == DTX_ERR_DTYPE &&
+			   dtx_rowdot(99, &one, h, h, h, 0, 1) == DTX_ERR_DTYPE &&
+			   dtx_sumsq(99, h, 2, &(double) {0}) == DTX_ERR_DTYPE,
+			   "an unknown dtype code is DTX_ERR_DTYPE, never some dtype");
+	}
+}
+
 static void
 run_all(void)
 {
@@ -592,6 +695,7 @@ run_all(void)
 	test_int32_order();
 	test_maxsim_tiles();
 	test_matmul_rows();
+	test_half_kernels();
 }
 
 int

@@ -5,12 +5,15 @@
  * on random inputs of many lengths; a path the CPU lacks is skipped and
  * says so.  Also: DOTEXT_SIMD, the distances against a long double
  * reference, the cosine clamp, and the ranking operators' conversion.
+ * The float16 and bfloat16 loops must give, on every path, the bits of
+ * the plain C float32 loops run on the exactly widened values.
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "distance.h"
+#include "half.h"
 #include "kern_simd.h"
 #include "kernels.h"
 #include "tap.h"
@@ -107,6 +110,98 @@ test_path_bits(const char *name)
 			free(db);
 		}
 	tap_ok(bad == 0, "%s loops give the plain C loops' bits: %d lengths x 4, 16 checks each (%d differ)",
+		   name, cases, bad);
+}
+
+/* a half element of a random value: float16 or bfloat16 bits, and its float32 value */
+static uint16_t
+rand_half(int bf, float *wide)
+{
+	double		v = rand_value();
+	uint16_t	h;
+
+	/* now and then a float16 subnormal, a zero of either sign, or a value near the top */
+	switch ((int) (urand() * 40))
+	{
+		case 0:
+			v = (urand() - 0.5) * 1e-5;
+			break;
+		case 1:
+			v = urand() < 0.5 ? 0.0 : -0.0;
+			break;
+		case 2:
+			v = (urand() - 0.5) * 1e5;
+			break;
+	}
+	h = bf ? dtx_double_to_bf16(v) : dtx_double_to_f16(v);
+	*wide = bf ? dtx_bf16_to_float(h) : dtx_f16_to_float(h);
+	return h;
+}
+
+/*
+ * Every half loop of path p (float16 and bfloat16, pairs and against a
+ * widened query) against the plain C float32 loops on the widened values.
+ */
+static void
+test_half_bits(const char *name)
+{
+	const DtxSimd *p = dtx_simd_path(name),
+			   *g = dtx_simd_path("generic");
+	int			nlen = 81 + (int) (sizeof(lengths_extra) / sizeof(lengths_extra[0]));
+	int			cases = 0,
+				bad = 0;
+
+	if (p == NULL)
+	{
+		printf("ok %d # skip half loops on %s: this CPU does not have it\n", ++tap_n, name);
+		return;
+	}
+	for (int bf = 0; bf < 2; bf++)
+	{
+		const DtxSimdHalf *h = dtx_simd_half(p, bf ? DTX_BFLOAT16 : DTX_FLOAT16);
+
+		for (int li = 0; li < nlen; li++)
+			for (int rep = 0; rep < 3; rep++)
+			{
+				int64_t		n = li < 81 ? li : lengths_extra[li - 81];
+				uint16_t   *ha = malloc((n + 1) * sizeof(uint16_t)),
+						   *hb = malloc((n + 1) * sizeof(uint16_t));
+				float	   *fa = malloc((n + 1) * sizeof(float)),
+						   *fb = malloc((n + 1) * sizeof(float));
+				double	   *wq = malloc((n + 1) * sizeof(double));
+				double		r1[3],
+							r2[3];
+
+				for (int64_t i = 0; i < n; i++)
+				{
+					ha[i] = rand_half(bf, &fa[i]);
+					hb[i] = rand_half(bf, &fb[i]);
+					wq[i] = fb[i];
+				}
+				cases++;
+				bad += !same_bits(h->dot(ha, hb, n), g->f32dot(fa, fb, n));
+				bad += n > 0 && !same_bits(h->dot(ha + 1, hb, n - 1), g->f32dot(fa + 1, fb, n - 1));
+				bad += !same_bits(h->l2sq(ha, hb, n), g->f32l2sq(fa, fb, n));
+				bad += !same_bits(h->l1(ha, hb, n), g->f32l1(fa, fb, n));
+				h->dot3(ha, hb, n, &r1[0], &r1[1], &r1[2]);
+				g->f32dot3(fa, fb, n, &r2[0], &r2[1], &r2[2]);
+				bad += memcmp(r1, r2, sizeof(r1)) != 0;
+				bad += !same_bits(h->wdot(ha, wq, n), g->f32dot(fa, fb, n));
+				bad += !same_bits(h->wl2sq(ha, wq, n), g->f32l2sq(fa, fb, n));
+				bad += !same_bits(h->wl1(ha, wq, n), g->f32l1(fa, fb, n));
+				h->wdot2(ha, wq, n, &r1[0], &r1[1]);
+				bad += !same_bits(r1[0], r2[0]) || !same_bits(r1[1], r2[1]);
+				/* the row metric of a half pair is the float32 one */
+				bad += !same_bits(dtx_row_metric(p, DTX_METRIC_COSINE, bf ? DTX_BFLOAT16 : DTX_FLOAT16, ha, hb, n),
+								  dtx_row_metric(g, DTX_METRIC_COSINE, DTX_FLOAT32, fa, fb, n));
+				free(ha);
+				free(hb);
+				free(fa);
+				free(fb);
+				free(wq);
+			}
+	}
+	tap_ok(bad == 0, "%s float16 and bfloat16 loops give the float32 loops' bits on the widened values: %d cases, 10 checks each (%d differ)",
 		   name, cases, bad);
 }
 
@@ -294,6 +389,9 @@ main(void)
 	test_path_bits("generic");
 	test_path_bits("avx2");
 	test_path_bits("avx512");
+	test_half_bits("generic");
+	test_half_bits("avx2");
+	test_half_bits("avx512");
 	test_entry_bits();
 	test_metrics();
 	test_int_to_float();

@@ -1,8 +1,6 @@
 /*
- * tensor_rank.c: ranking many rows at once (the aggregates topk and stack
- * are in tensor_agg.c).
- *
- * maxsim(doc, query): ColBERT late interaction.
+ * tensor_maxsim.c: maxsim(doc, query), ColBERT late interaction (the
+ * ranking aggregates topk and topk_scores are in tensor_agg.c).
  */
 #include "postgres.h"
 
@@ -39,6 +37,15 @@ tensor_maxsim(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_DATA_EXCEPTION),
 				 errmsg("maxsim of a document with no rows, shape %s, is undefined",
 						TensorShapeString(doc))));
+	/*
+	 * half dtypes: widened to float32 (exact), so that the similarities go
+	 * through sgemm and equal those of the float32 copies
+	 */
+	if (dtx_dtype_is_half(doc->dtype))
+	{
+		doc = TensorConvert(doc, DTX_FLOAT32);
+		q = TensorConvert(q, DTX_FLOAT32);
+	}
 	st = dtx_maxsim(doc->dtype, TensorData(doc), doc->dims[0], TensorData(q),
 					q->dims[0], q->dims[1],
 					palloc(DTX_MAXSIM_SCRATCH * sizeof(double)), &r);
