@@ -14,14 +14,28 @@ import numpy as np
 
 # dtype codes of the binary form, and the tags of the text form
 CODES = {np.dtype(np.float32): 1, np.dtype(np.float64): 2,
-         np.dtype(np.int32): 3, np.dtype(np.int64): 4}
-NAMES = {1: "float32", 2: "float64", 3: "int32", 4: "int64"}
+         np.dtype(np.int32): 3, np.dtype(np.int64): 4, np.dtype(np.float16): 5}
+NAMES = {1: "float32", 2: "float64", 3: "int32", 4: "int64", 5: "float16", 6: "bfloat16"}
+# numpy has no bfloat16: such tensors read as float32 (exactly: a bfloat16
+# is the top half of a float32), and an array cannot be sent as one
+BFLOAT16 = 6
 BY_NAME = {"float32": np.float32, "float64": np.float64, "int32": np.int32, "int64": np.int64,
+           "float16": np.float16, "half": np.float16, "bfloat16": np.float32,
            "float4": np.float32, "real": np.float32, "float": np.float32,
            "float8": np.float64, "double": np.float64,
            "int4": np.int32, "int": np.int32, "integer": np.int32,
            "int8": np.int64, "bigint": np.int64, "long": np.int64}
 MAX_NDIM = 16
+
+
+def bfloat16_round(values):
+    """values rounded to bfloat16 (nearest, ties to even) and widened back to
+    float32.  Through float32 first: for the shortest digits dotext prints,
+    which lie well inside the bfloat16 value's rounding interval, the two
+    roundings give the nearest bfloat16."""
+    u = np.asarray(values, dtype=np.float32).view(np.uint32).astype(np.uint64)
+    u = ((u + 0x7FFF + ((u >> 16) & 1)) >> 16) << 16
+    return u.astype(np.uint32).view(np.float32)
 
 
 def as_tensor_array(obj):
@@ -36,9 +50,9 @@ def as_tensor_array(obj):
         raise ValueError("a dotext tensor must be rectangular (every row of one length) "
                          "and numeric; got an array of Python objects of shape %s" % (a.shape,))
     if a.dtype == np.bool_ or a.dtype.kind in "iu" and a.dtype.itemsize < 4:
-        a = a.astype(np.int32)  # lossless; float16 is refused below, not widened behind your back
+        a = a.astype(np.int32)  # lossless; other dtypes are refused below, not converted behind your back
     if a.dtype.newbyteorder("=") not in CODES:
-        raise TypeError("a dotext tensor holds float32, float64, int32 or int64; got %s "
+        raise TypeError("a dotext tensor holds float32, float64, int32, int64 or float16; got %s "
                         "(convert with .astype(numpy.float32) or another of these)" % a.dtype)
     if a.ndim > MAX_NDIM:
         raise ValueError("a dotext tensor has at most %d dimensions; got %d" % (MAX_NDIM, a.ndim))
@@ -63,6 +77,9 @@ def from_binary(data):
     if ndim > MAX_NDIM or code not in NAMES or flags:
         raise ValueError("not a dotext binary tensor of layout 1 (starts %s)" % data[:4].hex())
     dims = struct.unpack_from(">%di" % ndim, data, 4)
+    if code == BFLOAT16:
+        bits = np.frombuffer(data, dtype=">u2", offset=4 + 4 * ndim).astype(np.uint32) << 16
+        return bits.view(np.float32).reshape(dims)
     dt = np.dtype(NAMES[code]).newbyteorder(">")
     a = np.frombuffer(data, dtype=dt, offset=4 + 4 * ndim).reshape(dims)
     return a.astype(dt.newbyteorder("="))
@@ -118,4 +135,6 @@ def from_text(text):
     if dtype is None:
         # untagged: float32 if any number has a point or an exponent, else int64
         dtype = np.float32 if re.search(r"[.eEnNI]", body) or body.strip() == "[]" else np.int64
+    if m and m.group(1).lower() == "bfloat16":
+        return bfloat16_round(np.array(values, dtype=np.float64))
     return np.array(values, dtype=dtype)

@@ -38,6 +38,7 @@ SAMPLES = {
     "empty (0)": np.zeros(0, dtype=np.float32),
     "empty (2,0)": np.zeros((2, 0), dtype=np.float64),
     "empty (0,5) int64": np.zeros((0, 5), dtype=np.int64),
+    "float16 (2,3) with extremes": np.array([[0.1, -65504, 6e-08], [np.inf, np.nan, -0.0]], dtype=np.float16),
 }
 
 # the conversions alone, no server
@@ -101,8 +102,15 @@ def raises(fn, words):
 good, msg = raises(lambda: conn.execute("SELECT %s::tensor", [np.array([[1.0, 2.0], [3.0]], dtype=object)]),
                    "rectangular")
 ok(good, "a ragged array is refused by the adapter: " + msg)
-good, msg = raises(lambda: conn.execute("SELECT %s::tensor", [np.float16([1, 2])]), "float32, float64, int32 or int64")
-ok(good, "float16 is refused with the dtypes to use: " + msg)
+good, msg = raises(lambda: conn.execute("SELECT %s::tensor", [np.float128([1, 2])]), "float32, float64, int32, int64 or float16")
+ok(good, "float128 is refused with the dtypes to use: " + msg)
+# bfloat16 (no numpy dtype) reads as the float32 it widens to, both wire forms
+
+for cur_binary in (False, True):
+    with conn.cursor(binary=cur_binary) as cur:
+        back = cur.execute("SELECT 'bfloat16:[0.1,-3e38,1.0]'::tensor").fetchone()[0]
+    ok(same(dotext_numpy.bfloat16_round([0.1, -3e38, 1.0]), back),
+       "psycopg 3: a bfloat16 tensor reads as float32 (%s result)" % ("binary" if cur_binary else "text"))
 good, msg = raises(lambda: conn.execute("SELECT %s::tensor", [np.zeros([1] * 17, dtype=np.float32)]),
                    "at most 16 dimensions")
 ok(good, "rank 17 is refused: " + msg)
@@ -138,9 +146,9 @@ cur2.execute("INSERT INTO client_t (id, f32) VALUES (4, %s)", [np.array([0.1, 0.
 cur2.execute("SELECT f32 FROM client_t WHERE id = 4")
 ok(same(np.float32([0.1, 0.25]), cur2.fetchone()[0]), "psycopg2: float64 array into a tensor(float32) column")
 try:
-    cur2.execute("SELECT %s", [np.float16([1])])
-    ok(False, "psycopg2: float16 is refused")
+    cur2.execute("SELECT %s", [np.float128([1])])
+    ok(False, "psycopg2: float128 is refused")
 except TypeError as e:
-    ok("float32, float64, int32 or int64" in str(e), "psycopg2: float16 is refused: " + str(e))
+    ok("float32, float64, int32, int64 or float16" in str(e), "psycopg2: float128 is refused: " + str(e))
 conn.execute("DROP TABLE client_t")
 print("1..%d" % n)
