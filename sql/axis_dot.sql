@@ -36,6 +36,8 @@ SELECT err($$SELECT axis_dot('[[1,2]]', '[[1,2,3]]', 1)$$);
 SELECT err($$SELECT axis_dot('[[1,2],[3,4]]', '[[1,2]]', 1)$$);
 SELECT err($$SELECT axis_dot('[[1,2]]', '[[1.0,2]]', 1)$$);
 SELECT err($$SELECT axis_dot('[1,2]', '[1,2]', 1)$$);
+-- rank 0 has no axis at all: a wrong rank (22000)
+SELECT err($$SELECT axis_dot('1', '[[1,2]]', 1)$$);
 SELECT err($$SELECT axis_dot('[[1,2]]', '[[1,2]]', '{1,2,3}')$$);
 SELECT err($$SELECT axis_dot('[[1,2]]', '[[1,2]]', 'x')$$);
 SELECT err($$SELECT axis_dot('[[1,2]]', '[[1,2]]', '{1,2')$$);

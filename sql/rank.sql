@@ -77,6 +77,8 @@ SELECT err($$SELECT topk(emb, id, NULL, 3) FROM items$$);
 SELECT err($$SELECT topk(emb, id, '[1.0,2,3]', 1073741824) FROM items$$);
 SELECT err($$SELECT stack(t) FROM (VALUES ('[1,2]'::tensor), ('[1.0,2,3]')) v(t)$$);
 SELECT err($$SELECT stack(t) FROM (VALUES ('[1,2]'::tensor), ('int32:[1,2]')) v(t)$$);
+SELECT err($$SELECT stack(t) FROM (VALUES ('[1,2]'::tensor), ('[1,2,3]')) v(t)$$);
+SELECT err($$SELECT stack(t) FROM (VALUES ('[[1,2]]'::tensor), ('[1,2]')) v(t)$$);
 SELECT err($$SELECT maxsim('[1,2]', '[1,2]')$$);
 SELECT err($$SELECT maxsim('[[1,2]]', '[[1,2,3]]')$$);
 SELECT err($$SELECT maxsim('int64(0,2):[]', '[[1,2]]')$$);

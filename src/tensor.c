@@ -1,6 +1,6 @@
 /*
- * tensor.c: allocation, shape strings, dtype checks and conversion, shared
- * by every SQL-callable function.
+ * tensor.c: allocation, shape strings and dtype conversion, shared by every
+ * SQL-callable function (the argument checks are in tensor_check.c).
  */
 #include "postgres.h"
 
@@ -230,18 +230,6 @@ DtypeRangeHint(int dtype)
 	if (strcmp(buf + strlen(buf) - 2, ".0") == 0)
 		buf[strlen(buf) - 2] = '\0';	/* "65504", not "65504.0" */
 	return psprintf("%s holds finite values up to %s in magnitude.", d->name, buf);
-}
-
-void
-CheckSameDtype(const char *op, const Tensor *a, const Tensor *b)
-{
-	if (a->dtype != b->dtype)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATATYPE_MISMATCH),
-				 errmsg("%s requires tensors of the same dtype, not %s and %s",
-						op, TensorDtypeName(a->dtype), TensorDtypeName(b->dtype)),
-				 errhint("Convert one with a cast such as ::tensor(%s).",
-						 TensorDtypeName(a->dtype))));
 }
 
 /*

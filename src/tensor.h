@@ -103,7 +103,6 @@ extern const char *TensorDtypeName(int dtype);
 extern char *DtypeNameList(void);
 extern char *DtypeCodeList(void);
 extern char *DtypeRangeHint(int dtype);
-extern void CheckSameDtype(const char *op, const Tensor *a, const Tensor *b);
 extern Tensor *TensorConvert(const Tensor *t, int dtype);
 extern Tensor *TensorToFloatExact(Tensor *t, int dtype, const char *name);
 extern int	DtypeFromTypmod(int32 typmod);

@@ -33,7 +33,7 @@
 #include "distance.h"
 #include "heap_prefetch.h"
 #include "kern_util.h"
-#include "tensor.h"
+#include "tensor_check.h"
 
 PG_FUNCTION_INFO_V1(tensor_dot);
 PG_FUNCTION_INFO_V1(tensor_negative_dot);
@@ -84,27 +84,14 @@ typedef struct RankCache
 static void
 CheckVectors(const RankOp *op, const Tensor *a, const Tensor *b)
 {
-	const char *name = op->name;
-
-	CheckSameDtype(name, a, b);
-	if ((a->ndim != 1 || b->ndim != 1) && op->metric >= DTX_METRIC_L2)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("%s requires 1-D tensors, not shapes %s and %s",
-						name, TensorShapeString(a), TensorShapeString(b)),
-				 errhint("Flatten the tensors with flatten().")));
-	if (a->ndim != 1 || b->ndim != 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("%s requires 1-D tensors, not shapes %s and %s",
-						name, TensorShapeString(a), TensorShapeString(b)),
-				 errhint("Flatten the tensors with flatten(), or use %s() for row-wise products.",
-						 op->metric == DTX_METRIC_DOT ? "rowdot" : "rowcosine")));
-	if (a->dims[0] != b->dims[0])
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("%s requires tensors of the same length, not shapes %s and %s",
-						name, TensorShapeString(a), TensorShapeString(b))));
+	CheckSameDtype(op->name, a, b);
+	CheckRank(op->name, a, b, 1, 1,
+			  op->metric == DTX_METRIC_DOT ?
+			  "Flatten the tensors with flatten(), or use rowdot() for row-wise products." :
+			  op->metric == DTX_METRIC_COSINE ?
+			  "Flatten the tensors with flatten(), or use rowcosine() for row-wise products." :
+			  "Flatten the tensors with flatten().");
+	CheckSameShape(op->name, a, b);
 }
 
 /* float32 and the half dtypes, which compute in float32 */
@@ -182,15 +169,8 @@ RankPair(const RankOp *op, Tensor *a, Tensor *b)
 		return Finish(op, r);
 	}
 	st = dtx_metric(op->metric, a->dtype, TensorData(a), TensorData(b), a->dims[0], &r);
-	if (st == DTX_ERR_OVERFLOW)
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("%s result out of range for dtype int64", op->name),
-				 errdetail("Inputs have shapes %s and %s.",
-						   TensorShapeString(a), TensorShapeString(b)),
-				 errhint("Convert the inputs to a wider dtype, such as ::tensor(float64).")));
-	if (st != DTX_OK)
-		elog(ERROR, "dotext: %s kernel failed with status %d", op->name, (int) st);
+	/* only the exact integer sums overflow, and they are int64 */
+	CheckKernelStatus(st, op->name, DTX_INT64, a, b);
 	return Finish(op, r);
 }
 

@@ -9,7 +9,7 @@
 #include "utils/memutils.h"
 
 #include "elementwise.h"
-#include "tensor.h"
+#include "tensor_check.h"
 
 PG_FUNCTION_INFO_V1(tensor_add);
 PG_FUNCTION_INFO_V1(tensor_sub);
@@ -38,26 +38,17 @@ Binary(Tensor *a, Tensor *b, DtxEwOp op, const char *opname)
 	int64		adims[TENSOR_MAX_NDIM],
 				bdims[TENSOR_MAX_NDIM];
 	DtxBroadcast bc;
-	DtxBroadcastCode code;
+	ShapeOp		sop = {opname, "broadcast",
+		"Aligned at the last dimension, each pair of dimensions must be equal or contain a 1, as in NumPy.",
+	NULL};
 	Tensor	   *r;
 
 	CheckSameDtype(opname, a, b);
 	TensorDims64(a, adims);
 	TensorDims64(b, bdims);
-	code = dtx_broadcast_plan(a->ndim, adims, b->ndim, bdims,
-							  MaxAllocSize / TensorElemSize(a), &bc);
-	if (code == DTX_BROADCAST_MISMATCH)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("%s cannot broadcast shapes %s and %s", opname,
-						TensorShapeString(a), TensorShapeString(b)),
-				 errdetail("Aligned at the last dimension, each pair of dimensions must be equal or contain a 1, as in NumPy.")));
-	if (code != DTX_BROADCAST_OK)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("%s of shapes %s and %s would be too large", opname,
-						TensorShapeString(a), TensorShapeString(b)),
-				 errdetail("A tensor may take at most %zu bytes.", (size_t) MaxAllocSize)));
+	CheckShapeCode(dtx_broadcast_plan(a->ndim, adims, b->ndim, bdims,
+									  MaxAllocSize / TensorElemSize(a), &bc),
+				   &sop, a, b, NULL);
 	r = InitTensor(a->dtype, bc.ndim, bc.dims);
 	for (int64 i = 0; i < bc.numel; i += TENSOR_CHUNK_ELEMS)
 	{

@@ -12,7 +12,7 @@
 
 #include "heap_prefetch.h"
 #include "kernels.h"
-#include "tensor.h"
+#include "tensor_check.h"
 
 PG_FUNCTION_INFO_V1(tensor_maxsim);
 
@@ -49,14 +49,6 @@ tensor_maxsim(PG_FUNCTION_ARGS)
 	st = dtx_maxsim(doc->dtype, TensorData(doc), doc->dims[0], TensorData(q),
 					q->dims[0], q->dims[1],
 					palloc(DTX_MAXSIM_SCRATCH * sizeof(double)), &r);
-	if (st == DTX_ERR_OVERFLOW)
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("maxsim result out of range for dtype %s", TensorDtypeName(doc->dtype)),
-				 errdetail("Inputs have shapes %s and %s.", TensorShapeString(doc), TensorShapeString(q))));
-	else if (st == DTX_ERR_NOMEM)
-		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory in maxsim")));
-	else if (st != DTX_OK)
-		elog(ERROR, "dotext: maxsim kernel failed with status %d", (int) st);
+	CheckKernelStatus(st, "maxsim", doc->dtype, doc, q);
 	PG_RETURN_FLOAT8(r);
 }

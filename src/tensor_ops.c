@@ -18,7 +18,7 @@
 #include "kern_half.h"
 #include "kernels.h"
 #include "shape.h"
-#include "tensor.h"
+#include "tensor_check.h"
 
 PG_FUNCTION_INFO_V1(tensor_norm);
 PG_FUNCTION_INFO_V1(tensor_rowdot);
@@ -38,32 +38,14 @@ PG_FUNCTION_INFO_V1(tensor_axis_dot_text);
  */
 #define CHUNK_GEMM_FLOPS ((int64) 1 << 26)
 
-static void
-ReportOverflow(const char *op, const Tensor *a, const Tensor *b)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-			 errmsg("%s result out of range for dtype %s", op,
-					TensorDtypeName(a->dtype == DTX_INT32 && strcmp(op, "dot") == 0 ?
-									DTX_INT64 : a->dtype)),
-			 errdetail("Inputs have shapes %s and %s.",
-					   TensorShapeString(a), TensorShapeString(b)),
-			 errhint("Convert the inputs to a wider dtype, such as ::tensor(float64).")));
-}
-
-static void
-CheckStatus(DtxStatus st, const char *op, const Tensor *a, const Tensor *b)
-{
-	if (st == DTX_OK)
-		return;
-	if (st == DTX_ERR_OVERFLOW)
-		ReportOverflow(op, a, b);
-	if (st == DTX_ERR_NOMEM)
-		ereport(ERROR,
-				(errcode(ERRCODE_OUT_OF_MEMORY),
-				 errmsg("out of memory in %s", op)));
-	elog(ERROR, "dotext: %s kernel failed with status %d", op, (int) st);
-}
+#define ROWS_RULE "The last dimensions must be equal and the leading ones must broadcast (equal, or 1)."
+#define ROWS_HINT "rowdot(a, b) is (a * b).sum(-1) with NumPy broadcasting: (B,N) pairs with (N) or (B,N)."
+static const ShapeOp op_rowdot = {"rowdot", "pair", ROWS_RULE, ROWS_HINT};
+static const ShapeOp op_rowcosine = {"rowcosine", "pair", ROWS_RULE, ROWS_HINT};
+static const ShapeOp op_axis_dot = {
+	"axis_dot", "contract",
+	"The batch sizes (dim 0) and the sizes along the two axes must be equal.", NULL
+};
 
 Datum
 tensor_norm(PG_FUNCTION_ARGS)
@@ -71,7 +53,8 @@ tensor_norm(PG_FUNCTION_ARGS)
 	Tensor	   *t = PG_GETARG_TENSOR_P(0);
 	double		ss;
 
-	CheckStatus(dtx_sumsq(t->dtype, TensorData(t), TensorNumel(t), &ss), "norm", t, t);
+	CheckKernelStatus(dtx_sumsq(t->dtype, TensorData(t), TensorNumel(t), &ss), "norm",
+					  t->dtype, t, NULL);
 	PG_RETURN_FLOAT8(sqrt(ss));
 }
 
@@ -79,7 +62,7 @@ tensor_norm(PG_FUNCTION_ARGS)
 static Tensor *
 RowOp(Tensor *a, Tensor *b, bool cosine)
 {
-	const char *op = cosine ? "rowcosine" : "rowdot";
+	const ShapeOp *op = cosine ? &op_rowcosine : &op_rowdot;
 	int64		adims[TENSOR_MAX_NDIM],
 				bdims[TENSOR_MAX_NDIM],
 				odims[TENSOR_MAX_NDIM];
@@ -92,27 +75,11 @@ RowOp(Tensor *a, Tensor *b, bool cosine)
 	char	   *out;
 	const DotextCudaApi *gpu;
 
-	CheckSameDtype(op, a, b);
+	CheckSameDtype(op->name, a, b);
 	TensorDims64(a, adims);
 	TensorDims64(b, bdims);
-	switch (dtx_rows_plan(a->ndim, adims, b->ndim, bdims, &spec, &ondim, odims))
-	{
-		case DTX_SHAPE_OK:
-			break;
-		case DTX_SHAPE_RANK:
-			ereport(ERROR,
-					(errcode(ERRCODE_DATA_EXCEPTION),
-					 errmsg("%s requires tensors of rank 1 or more, not shapes %s and %s",
-							op, TensorShapeString(a), TensorShapeString(b))));
-			break;
-		default:
-			ereport(ERROR,
-					(errcode(ERRCODE_DATA_EXCEPTION),
-					 errmsg("%s cannot pair shapes %s and %s", op,
-							TensorShapeString(a), TensorShapeString(b)),
-					 errdetail("The last dimensions must be equal and the leading ones must broadcast (equal, or 1)."),
-					 errhint("rowdot(a, b) is (a * b).sum(-1) with NumPy broadcasting: (B,N) pairs with (N) or (B,N).")));
-	}
+	CheckShapeCode(dtx_rows_plan(a->ndim, adims, b->ndim, bdims, &spec, &ondim, odims),
+				   op, a, b, NULL);
 	odtype = cosine ? dtx_cosine_result_dtype(a->dtype) : a->dtype;
 	r = InitTensor(odtype, ondim, odims);
 	nrows = TensorNumel(r);
@@ -150,7 +117,7 @@ RowOp(Tensor *a, Tensor *b, bool cosine)
 		else
 			st = dtx_rowdot(a->dtype, &spec, TensorData(a), TensorData(b),
 							out + row0 * dtx_elem_size(odtype), row0, n);
-		CheckStatus(st, op, a, b);
+		CheckKernelStatus(st, op->name, odtype, a, b);
 	}
 	return r;
 }
@@ -193,7 +160,6 @@ AxisDot(Tensor *a, Tensor *b, int64 ax, int64 ay, bool normalize)
 	int64		adims[TENSOR_MAX_NDIM],
 				bdims[TENSOR_MAX_NDIM];
 	DtxAxisPlan plan;
-	DtxShapeCode code = DTX_SHAPE_RANK;
 	Tensor	   *r;
 	int			odtype;
 	void	   *x,
@@ -205,37 +171,11 @@ AxisDot(Tensor *a, Tensor *b, int64 ax, int64 ay, bool normalize)
 	DtxStatus	st;
 	const DotextCudaApi *gpu;
 
-	CheckSameDtype("axis_dot", a, b);
+	CheckSameDtype(op_axis_dot.name, a, b);
 	TensorDims64(a, adims);
 	TensorDims64(b, bdims);
-	code = dtx_axis_plan(a->ndim, adims, b->ndim, bdims, ax, ay, &plan);
-	switch (code)
-	{
-		case DTX_SHAPE_OK:
-			break;
-		case DTX_SHAPE_BAD_AXIS:
-		case DTX_SHAPE_RANK:
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("axis_dot axes (%lld,%lld) are invalid for shapes %s and %s",
-							(long long) ax, (long long) ay,
-							TensorShapeString(a), TensorShapeString(b)),
-					 errdetail("An axis must lie in [-rank, rank) and must not be 0, the batch axis.")));
-			break;
-		case DTX_SHAPE_TOO_LARGE:
-			ereport(ERROR,
-					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("axis_dot result of shapes %s and %s would have rank above %d",
-							TensorShapeString(a), TensorShapeString(b), TENSOR_MAX_NDIM)));
-			break;
-		default:
-			ereport(ERROR,
-					(errcode(ERRCODE_DATA_EXCEPTION),
-					 errmsg("axis_dot cannot contract shapes %s and %s along axes (%lld,%lld)",
-							TensorShapeString(a), TensorShapeString(b),
-							(long long) ax, (long long) ay),
-					 errdetail("The batch sizes (dim 0) and the sizes along the two axes must be equal.")));
-	}
+	CheckShapeCode(dtx_axis_plan(a->ndim, adims, b->ndim, bdims, ax, ay, &plan), &op_axis_dot,
+				   a, b, (int64[]) {ax, ay});
 	odtype = normalize ? dtx_cosine_result_dtype(a->dtype) : a->dtype;
 	r = InitTensor(odtype, plan.out_ndim, plan.out_dims);
 	/* an empty result needs no work (and M, K, P may be huge beside a 0) */
@@ -279,7 +219,7 @@ AxisDot(Tensor *a, Tensor *b, int64 ax, int64 ay, bool normalize)
 												 x, y, out, b0, nb, ynorm);
 			else
 				st = dtx_batch_matmul(a->dtype, plan.M, plan.K, plan.P, x, y, out, b0, nb);
-			CheckStatus(st, "axis_dot", a, b);
+			CheckKernelStatus(st, op_axis_dot.name, odtype, a, b);
 		}
 		return r;
 	}
@@ -303,7 +243,7 @@ AxisDot(Tensor *a, Tensor *b, int64 ax, int64 ay, bool normalize)
 												xb, yb, ynorm, ob, i0, ni);
 			else
 				st = dtx_matmul_rows(a->dtype, plan.M, plan.K, plan.P, xb, yb, ob, i0, ni);
-			CheckStatus(st, "axis_dot", a, b);
+			CheckKernelStatus(st, op_axis_dot.name, odtype, a, b);
 		}
 	}
 	return r;

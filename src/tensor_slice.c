@@ -17,11 +17,17 @@
 
 #include "elementwise.h"
 #include "shape.h"
-#include "tensor.h"
+#include "tensor_check.h"
 
 PG_FUNCTION_INFO_V1(tensor_concat);
 PG_FUNCTION_INFO_V1(tensor_subvector);
 PG_FUNCTION_INFO_V1(tensor_subscript_handler);
+
+static const ShapeOp op_concat = {
+	"operator ||", "concatenate",
+	"Tensors are joined along the first dimension: both need rank 1 or more and the same other dimensions, as torch.cat.",
+	NULL
+};
 
 /*
  * torch.cat((a, b), 0): one dtype, one rank of at least 1, equal dims after
@@ -39,11 +45,7 @@ tensor_concat(PG_FUNCTION_ARGS)
 	CheckSameDtype("operator ||", a, b);
 	if (a->ndim == 0 || a->ndim != b->ndim ||
 		memcmp(a->dims + 1, b->dims + 1, sizeof(int32) * (a->ndim - 1)) != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("operator || cannot concatenate shapes %s and %s",
-						TensorShapeString(a), TensorShapeString(b)),
-				 errdetail("Tensors are joined along the first dimension: both need rank 1 or more and the same other dimensions, as torch.cat.")));
+		CheckShapeCode(DTX_SHAPE_MISMATCH, &op_concat, a, b, NULL);
 	TensorDims64(a, dims);
 	dims[0] += b->dims[0];
 	if (dims[0] > PG_INT32_MAX)
@@ -102,10 +104,7 @@ tensor_subvector(PG_FUNCTION_ARGS)
 	int64		n,
 				end;
 
-	if (t->ndim == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("subvector requires a tensor of rank 1 or more, not shape ()")));
+	CheckRank("subvector", t, NULL, 1, TENSOR_MAX_NDIM, NULL);
 	if (count < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

@@ -13,7 +13,7 @@
 
 #include "kernels.h"
 #include "shape.h"
-#include "tensor.h"
+#include "tensor_check.h"
 
 PG_FUNCTION_INFO_V1(tensor_stack_transfn);
 PG_FUNCTION_INFO_V1(tensor_stack_finalfn);
@@ -73,14 +73,8 @@ StackNew(MemoryContext ctx, const Tensor *t)
 static void
 StackCheckSame(const StackState *st, const Tensor *t)
 {
-	if (t->dtype != st->first->dtype)
-		CheckSameDtype("stack", st->first, t);
-	if (t->ndim != st->first->ndim ||
-		memcmp(t->dims, st->first->dims, sizeof(int32) * t->ndim) != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("stack requires tensors of one shape, not %s and %s",
-						TensorShapeString(st->first), TensorShapeString(t))));
+	CheckSameDtype("stack", st->first, t);
+	CheckSameShape("stack", st->first, t);
 }
 
 /* append count tensors of data (bytes in all), growing the buffer if needed */

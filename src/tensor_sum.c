@@ -16,7 +16,7 @@
 
 #include "elementwise.h"
 #include "shape.h"
-#include "tensor.h"
+#include "tensor_check.h"
 
 PG_FUNCTION_INFO_V1(tensor_sum_transfn);
 PG_FUNCTION_INFO_V1(tensor_avg_transfn);
@@ -81,16 +81,8 @@ NewAccum(MemoryContext ctx, int dtype, bool is_avg, int ndim, const int64 *dims)
 static void
 CheckLike(const TensorAccum *st, int dtype, int ndim, const int64 *dims)
 {
-	if (dtype != st->dtype)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATATYPE_MISMATCH),
-				 errmsg("%s requires tensors of the same dtype, not %s and %s", AccumName(st),
-						TensorDtypeName(st->dtype), TensorDtypeName(dtype))));
-	if (ndim != st->ndim || memcmp(dims, st->dims, sizeof(int64) * ndim) != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("%s requires tensors of the same shape, not %s and %s", AccumName(st),
-						ShapeString(st->ndim, st->dims), ShapeString(ndim, dims))));
+	CheckSameDtypeCode(AccumName(st), st->dtype, dtype);
+	CheckSameShapeDims(AccumName(st), st->ndim, st->dims, ndim, dims);
 }
 
 /* st->acc += values (numel elements of dtype src_dtype) */

@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 #include "dtype.h"
+#include "shape.h"
 
 /*
  * The output shape and, for each output dim, the stride (in elements) of a
@@ -23,11 +24,12 @@ typedef struct DtxBroadcast
 	int64_t		b_stride[DTX_MAX_NDIM];
 } DtxBroadcast;
 
+/* DtxShapeCode's values, so that one reporter serves both planners */
 typedef enum DtxBroadcastCode
 {
-	DTX_BROADCAST_OK = 0,
-	DTX_BROADCAST_MISMATCH,		/* a pair of dims is neither equal nor 1 (22000) */
-	DTX_BROADCAST_TOO_LARGE		/* more than max_numel elements, or a rank above 16 (54000) */
+	DTX_BROADCAST_OK = DTX_SHAPE_OK,
+	DTX_BROADCAST_MISMATCH = DTX_SHAPE_MISMATCH,	/* a pair of dims is neither equal nor 1 (22000) */
+	DTX_BROADCAST_TOO_LARGE = DTX_SHAPE_TOO_LARGE	/* more than max_numel elements, or a rank above 16 (54000) */
 } DtxBroadcastCode;
 
 /*
