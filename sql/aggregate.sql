@@ -1,3 +1,6 @@
+\set ECHO none
+\i test/regress/err.psql
+\set ECHO all
 -- sum(tensor) and avg(tensor): element-wise over same-shaped tensors
 
 CREATE TABLE agg (g int, t tensor);

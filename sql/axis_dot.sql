@@ -1,3 +1,6 @@
+\set ECHO none
+\i test/regress/err.psql
+\set ECHO all
 -- axis_dot: tf.keras.layers.Dot
 -- the Keras reference example: x = np.arange(10).reshape(1,5,2), y = np.arange(10,20).reshape(1,2,5)
 SELECT axis_dot(reshape('[0,1,2,3,4,5,6,7,8,9]', '{1,5,2}'),

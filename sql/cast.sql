@@ -1,3 +1,6 @@
+\set ECHO none
+\i test/regress/err.psql
+\set ECHO all
 -- casts between tensor and arrays
 
 SELECT ARRAY[1.5,2,3]::real[]::tensor AS f32, dtype(ARRAY[1.5]::real[]::tensor);

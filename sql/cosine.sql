@@ -1,3 +1,6 @@
+\set ECHO none
+\i test/regress/err.psql
+\set ECHO all
 -- cosine_similarity, rowcosine and the <=> operator
 SET extra_float_digits = 0;
 SELECT cosine_similarity('[1,2,3]', '[4,5,6]') AS seed_example;

@@ -1,3 +1,6 @@
+\set ECHO none
+\i test/regress/err.psql
+\set ECHO all
 -- dotext.device: auto falls back to the CPU, gpu without a GPU is 55000
 LOAD 'dotext';                      -- the GUCs exist once the library is loaded
 SHOW dotext.device;

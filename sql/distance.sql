@@ -1,3 +1,6 @@
+\set ECHO none
+\i test/regress/err.psql
+\set ECHO all
 -- the ranking operators <#>, <=>, <->, <+> and dot, cosine_similarity,
 -- l2_distance, l1_distance, compared with pgvector 0.8 on fixed inputs.
 -- The pgv_* columns are pgvector's results for the same literals as

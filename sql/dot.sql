@@ -1,3 +1,6 @@
+\set ECHO none
+\i test/regress/err.psql
+\set ECHO all
 -- dot, norm and the <#> operator
 SELECT dot('[1,2,3]', '[11,21,19]') AS torch_example;
 -- the seeds' linear-regression prediction (float32 data, double accumulation)

@@ -1,3 +1,6 @@
+\set ECHO none
+\i test/regress/err.psql
+\set ECHO all
 -- element-wise + - * with NumPy broadcasting, and scalar * and /
 
 -- same shapes, every dtype

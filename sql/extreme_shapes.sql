@@ -1,3 +1,6 @@
+\set ECHO none
+\i test/regress/err.psql
+\set ECHO all
 -- Extreme shapes from user input: zero dims beside dims near 2^31, rank 16
 -- inputs, results above 1 GB.  Each gives a value or an error naming the
 -- shapes, with its SQLSTATE; nothing is allocated for what cannot exist.

@@ -1,3 +1,6 @@
+\set ECHO none
+\i test/regress/err.psql
+\set ECHO all
 -- the flat index: exact ORDER BY emb <op> q LIMIT k through an index scan
 \set VERBOSITY sqlstate
 

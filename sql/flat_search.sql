@@ -1,3 +1,6 @@
+\set ECHO none
+\i test/regress/err.psql
+\set ECHO all
 -- flat_search(index, queries, k): many queries in one pass over a flat index
 \set VERBOSITY sqlstate
 

@@ -1,3 +1,6 @@
+\set ECHO none
+\i test/regress/err.psql
+\set ECHO all
 -- casts from numeric[] (ARRAY[1.5, 2], psycopg2's Python lists): the dtype
 -- a tensor literal of the same numbers would have
 

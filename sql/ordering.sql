@@ -1,3 +1,6 @@
+\set ECHO none
+\i test/regress/err.psql
+\set ECHO all
 -- the btree and hash operator classes: a total order over dtype, then
 -- shape, then elements (floats as float8: -0 = 0, NaN = NaN, NaN last)
 

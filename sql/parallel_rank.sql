@@ -1,3 +1,6 @@
+\set ECHO none
+\i test/regress/err.psql
+\set ECHO all
 -- parallel plans: topk, topk_scores and stack split the scan between
 -- workers and merge partial states (combine/serialize/deserialize);
 -- per-row ORDER BY ... LIMIT runs under Gather Merge.  Results equal the

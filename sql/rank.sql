@@ -1,3 +1,6 @@
+\set ECHO none
+\i test/regress/err.psql
+\set ECHO all
 -- ranking: the <#> and <=> operators in ORDER BY, topk, stack, maxsim
 CREATE TABLE items (id bigint, emb tensor(float32));
 INSERT INTO items VALUES

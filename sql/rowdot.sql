@@ -1,3 +1,6 @@
+\set ECHO none
+\i test/regress/err.psql
+\set ECHO all
 -- rowdot: (a * b).sum(-1) with NumPy broadcasting
 SELECT rowdot('[[1,2],[3,4],[5,6]]', '[10,1]') AS b_n_with_n;
 SELECT rowdot('[10,1]', '[[1,2],[3,4],[5,6]]') AS n_with_b_n;

@@ -1,3 +1,6 @@
+\set ECHO none
+\i test/regress/err.psql
+\set ECHO all
 -- shape functions
 
 SELECT shape(t), ndim(t), numel(t), dtype(t)

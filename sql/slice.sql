@@ -1,3 +1,6 @@
+\set ECHO none
+\i test/regress/err.psql
+\set ECHO all
 -- || (torch.cat along the first axis), subvector() and l2_normalize()
 
 SELECT '[1.5,2]'::tensor || '[3.0,4.25]' AS cat,

@@ -1,3 +1,6 @@
+\set ECHO none
+\i test/regress/err.psql
+\set ECHO all
 -- text input and output, dtype inference, round trips, errors
 
 -- inference as torch.tensor: integers give int64, a point or exponent float32

@@ -1,3 +1,6 @@
+\set ECHO none
+\i test/regress/err.psql
+\set ECHO all
 -- the aggregates topk, topk_scores and stack: NULLs, empty input, argument
 -- checks, id range
 CREATE TABLE ta (id bigint, emb tensor(float32));

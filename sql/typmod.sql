@@ -1,3 +1,6 @@
+\set ECHO none
+\i test/regress/err.psql
+\set ECHO all
 -- the dtype type modifier: tensor(float64) and its aliases
 
 SELECT '[1,2]'::tensor(float64) AS t, dtype('[1,2]'::tensor(float64));

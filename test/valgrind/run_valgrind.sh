@@ -7,7 +7,7 @@
 # allocations, which are malloc'd directly), uses of uninitialised values,
 # and invalid frees, not an overrun inside a palloc block.
 #   bash test/valgrind/run_valgrind.sh
-#   VG_REGRESS="setup slice" bash test/valgrind/run_valgrind.sh   (a few files)
+#   VG_REGRESS="slice" bash test/valgrind/run_valgrind.sh   (a few files)
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 . test/pgcluster.sh
@@ -20,7 +20,7 @@ as_owner valgrind --tool=memcheck --trace-children=yes --track-origins=no --read
 	--error-limit=no --num-callers=30 --log-file="$logs/vg.%p" \
 	"$PG_BIN/postgres" -D "$PGDATA" >"$PG_TMP/server.log" 2>&1 &
 for i in $(seq 1 120); do psql -XAtc "SELECT 1" >/dev/null 2>&1 && break; sleep 1; done
-make -s installcheck REGRESS="${VG_REGRESS:-setup dot rowdot axis_dot cosine cast numeric_cast copy shape tensor_io typmod device rank elementwise slice aggregate ordering}" >"$PG_TMP/regress.log" 2>&1
+make -s installcheck REGRESS="${VG_REGRESS:-dot rowdot axis_dot cosine cast numeric_cast copy shape tensor_io typmod device rank elementwise slice aggregate ordering}" >"$PG_TMP/regress.log" 2>&1
 grep -E "^test|tests" "$PG_TMP/regress.log"
 pg_stop_keep
 sleep 2
