@@ -20,6 +20,13 @@ PG_CFLAGS = -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wno-sign-compare \
 	-Wno-missing-field-initializers -Wno-declaration-after-statement -fno-fast-math \
 	-Werror=implicit-function-declaration
 PG_CPPFLAGS = -Isrc -Isrc/core -Icuda
+# WERROR=1 (CI, test/run_tests.sh): a warning fails the build, under
+# PGXS's own CFLAGS plus ours; also for the unit tests, the fuzz targets
+# and the GPU library.  Not for clang's bitcode (.bc), which PGXS compiles
+# without PG_CFLAGS.
+ifeq ($(WERROR),1)
+PG_CFLAGS += -Werror
+endif
 
 PKG_CONFIG ?= pkg-config
 # OpenBLAS is opened at run time by src/core/blas.c, in a backend, on first
@@ -45,7 +52,7 @@ sql/$(EXTENSION)--$(EXTVERSION).sql: sql/$(EXTENSION).sql
 # C unit tests of the plain-C core (no server needed)
 .PHONY: unittest
 unittest:
-	$(MAKE) -C test/unit run CORE_SRCS="$(abspath $(CORE_SRCS))"
+	$(MAKE) -C test/unit run CORE_SRCS="$(abspath $(CORE_SRCS))" WERROR=$(WERROR)
 
 # The GPU library, built when nvcc is found; `make NVCC=` skips it.  It is
 # installed beside dotext.so as dotext_cuda.so; dotext.so never links it.
@@ -53,7 +60,7 @@ NVCC ?= $(firstword $(wildcard /usr/local/cuda/bin/nvcc) $(shell command -v nvcc
 ifneq ($(strip $(NVCC)),)
 all: cuda/libdotext_cuda.so
 cuda/libdotext_cuda.so: cuda/dotext_cuda.cu cuda/dotext_cuda.h src/core/kernels.h
-	$(MAKE) -C cuda NVCC=$(NVCC)
+	$(MAKE) -C cuda NVCC=$(NVCC) WERROR=$(WERROR)
 install: install-cuda
 install-cuda: cuda/libdotext_cuda.so
 	$(INSTALL_SHLIB) cuda/libdotext_cuda.so '$(DESTDIR)$(pkglibdir)/dotext_cuda.so'

@@ -20,7 +20,8 @@ namespace
 
 bool		started = false;
 int			start_status = DCU_NO_DEVICE;
-char		start_info[256] = "CUDA not started";
+/* room for the device name (cudaDeviceProp::name, 256 bytes) and the rest */
+char		start_info[512] = "CUDA not started";
 cublasHandle_t blas = nullptr;
 size_t		chunk_knob = 0;
 

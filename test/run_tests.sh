@@ -22,6 +22,8 @@ count() { # count TAP / pg_regress lines of a log file
 }
 
 echo "== build and install"
+# WERROR=1 (the default here): a compiler warning fails the build; WERROR=0 does not
+export WERROR="${WERROR:-1}"
 if ! { make -s clean && make -s && make -s install; } >"$log/build.log" 2>&1; then
 	cat "$log/build.log"; echo "0 passed, 1 failed"; exit 1
 fi

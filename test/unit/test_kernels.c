@@ -483,7 +483,7 @@ test_int32_order(void)
 {
 	int32_t		a[] = {INT32_MAX, INT32_MAX, INT32_MAX, INT32_MIN, INT32_MIN, INT32_MIN},
 				b[] = {INT32_MAX, INT32_MAX, INT32_MAX, INT32_MAX, INT32_MAX, INT32_MAX};
-	double		d;
+	double		d = 0;
 	long double want = 3.0L * INT32_MAX * INT32_MAX - 3.0L * 2147483648.0L * INT32_MAX;
 
 	/* 3 (2^31-1)^2 passes int64 on the way before the negative half comes */

@@ -35,37 +35,43 @@ test_shapes(void)
 {
 	DtxParseInfo info;
 	DtxParseError err;
-	int64_t		d[64];
+	union
+	{
+		int64_t		i64[64];
+		int32_t		i32[128];
+		float		f32[128];
+		double		f64[64];
+	}			d;				/* read as the parsed dtype, without type punning */
 
-	tap_ok(parse("[[1,2,3],[4,5,6]]", &info, d, &err) == DTX_PARSE_OK &&
+	tap_ok(parse("[[1,2,3],[4,5,6]]", &info, &d, &err) == DTX_PARSE_OK &&
 		   info.ndim == 2 && info.dims[0] == 2 && info.dims[1] == 3 &&
-		   info.dtype == DTX_INT64 && d[5] == 6, "2x3 int64");
-	tap_ok(parse("42", &info, d, &err) == DTX_PARSE_OK && info.ndim == 0 &&
-		   info.numel == 1 && d[0] == 42, "bare number is rank 0");
-	tap_ok(parse("[]", &info, d, &err) == DTX_PARSE_OK && info.ndim == 1 &&
+		   info.dtype == DTX_INT64 && d.i64[5] == 6, "2x3 int64");
+	tap_ok(parse("42", &info, &d, &err) == DTX_PARSE_OK && info.ndim == 0 &&
+		   info.numel == 1 && d.i64[0] == 42, "bare number is rank 0");
+	tap_ok(parse("[]", &info, &d, &err) == DTX_PARSE_OK && info.ndim == 1 &&
 		   info.dims[0] == 0 && info.dtype == DTX_FLOAT32, "[] is float32 (0)");
-	tap_ok(parse("[[],[]]", &info, d, &err) == DTX_PARSE_OK && info.ndim == 2 &&
+	tap_ok(parse("[[],[]]", &info, &d, &err) == DTX_PARSE_OK && info.ndim == 2 &&
 		   info.dims[0] == 2 && info.dims[1] == 0, "[[],[]] is (2,0)");
-	tap_ok(parse(" \t\n[ [ 1 , 2 ] ,\r[ 3 ,4 ]\f]\v ", &info, d, &err) == DTX_PARSE_OK &&
-		   info.ndim == 2 && d[3] == 4, "white space everywhere");
-	tap_ok(parse("[1.5,2]", &info, d, &err) == DTX_PARSE_OK &&
-		   info.dtype == DTX_FLOAT32 && ((float *) d)[0] == 1.5f &&
-		   ((float *) d)[1] == 2.0f, "a decimal point makes float32");
-	tap_ok(parse("[1,2e0]", &info, d, &err) == DTX_PARSE_OK &&
+	tap_ok(parse(" \t\n[ [ 1 , 2 ] ,\r[ 3 ,4 ]\f]\v ", &info, &d, &err) == DTX_PARSE_OK &&
+		   info.ndim == 2 && d.i64[3] == 4, "white space everywhere");
+	tap_ok(parse("[1.5,2]", &info, &d, &err) == DTX_PARSE_OK &&
+		   info.dtype == DTX_FLOAT32 && d.f32[0] == 1.5f &&
+		   d.f32[1] == 2.0f, "a decimal point makes float32");
+	tap_ok(parse("[1,2e0]", &info, &d, &err) == DTX_PARSE_OK &&
 		   info.dtype == DTX_FLOAT32, "an exponent makes float32");
-	tap_ok(parse("float64:[0.1,2]", &info, d, &err) == DTX_PARSE_OK &&
-		   info.dtype == DTX_FLOAT64 && ((double *) d)[0] == 0.1, "float64 tag keeps double digits");
-	tap_ok(parse(" int32 : [1,-2]", &info, d, &err) == DTX_PARSE_OK &&
-		   info.dtype == DTX_INT32 && ((int32_t *) d)[1] == -2, "int32 tag with spaces");
-	tap_ok(parse("int64:[]", &info, d, &err) == DTX_PARSE_OK &&
+	tap_ok(parse("float64:[0.1,2]", &info, &d, &err) == DTX_PARSE_OK &&
+		   info.dtype == DTX_FLOAT64 && d.f64[0] == 0.1, "float64 tag keeps double digits");
+	tap_ok(parse(" int32 : [1,-2]", &info, &d, &err) == DTX_PARSE_OK &&
+		   info.dtype == DTX_INT32 && d.i32[1] == -2, "int32 tag with spaces");
+	tap_ok(parse("int64:[]", &info, &d, &err) == DTX_PARSE_OK &&
 		   info.dtype == DTX_INT64 && info.numel == 0, "empty int64 via tag");
-	tap_ok(parse("float:[1]", &info, d, &err) == DTX_PARSE_OK &&
-		   info.dtype == DTX_FLOAT32 && ((float *) d)[0] == 1.0f, "alias tag float");
-	tap_ok(parse("float32(0,5):[]", &info, d, &err) == DTX_PARSE_OK && info.ndim == 2 &&
+	tap_ok(parse("float:[1]", &info, &d, &err) == DTX_PARSE_OK &&
+		   info.dtype == DTX_FLOAT32 && d.f32[0] == 1.0f, "alias tag float");
+	tap_ok(parse("float32(0,5):[]", &info, &d, &err) == DTX_PARSE_OK && info.ndim == 2 &&
 		   info.dims[0] == 0 && info.dims[1] == 5 && info.numel == 0, "shape prefix (0,5)");
-	tap_ok(parse("int32 ( 2 , 0 , 3 ) : [[],[]]", &info, d, &err) == DTX_PARSE_OK &&
+	tap_ok(parse("int32 ( 2 , 0 , 3 ) : [[],[]]", &info, &d, &err) == DTX_PARSE_OK &&
 		   info.ndim == 3 && info.dims[2] == 3 && info.dtype == DTX_INT32, "shape prefix (2,0,3)");
-	tap_ok(parse("[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]", &info, d, &err) == DTX_PARSE_OK &&
+	tap_ok(parse("[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]", &info, &d, &err) == DTX_PARSE_OK &&
 		   info.ndim == 16, "rank 16 is allowed");
 }
 
