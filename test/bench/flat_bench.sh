@@ -12,6 +12,8 @@
 # parallel workers, shared_buffers 8GB (BENCH_SHARED_BUFFERS) so the index
 # stays in shared buffers.  Each query runs once to warm up, then --runs
 # times; the table shows medians.  Needs dotext installed (make install).
+# The SIMD path is DOTEXT_SIMD's or the CPU's best; PGVECTOR_BUILD describes
+# the installed pgvector (e.g. PGVECTOR_BUILD="default, -march=native").
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 rows=100000 dim=768 runs=7 nq=100 faiss=1
@@ -48,8 +50,15 @@ CREATE EXTENSION dotext;
 CREATE TABLE t (id bigint, emb tensor(float32));
 CREATE TABLE queries (q tensor);
 CREATE TABLE one_query (q tensor);
-CREATE FUNCTION cpu_ns() RETURNS float8 LANGUAGE sql AS
-	\$\$SELECT split_part(pg_read_file('/proc/self/schedstat'), ' ', 1)::float8\$\$;
+-- this backend's run time in ns.  The kernel brings a running task's
+-- counter up to date only at a tick or a switch, so a read in the middle
+-- of a CPU-bound stretch can be a tick (4 ms) stale: sleep a moment first
+-- (a switch) to read an exact figure.
+CREATE FUNCTION cpu_ns() RETURNS float8 LANGUAGE plpgsql AS \$\$
+BEGIN
+	PERFORM pg_sleep(0.0001);
+	RETURN split_part(pg_read_file('/proc/self/schedstat'), ' ', 1)::float8;
+END \$\$;
 -- medians of the wall time and of this backend's CPU time (schedstat, ns),
 -- in ms: the CPU time is what time-slicing on a shared machine leaves alone
 CREATE FUNCTION bench(q text, n int) RETURNS float8[] LANGUAGE plpgsql AS \$\$
@@ -98,6 +107,7 @@ qv=$(psql -XAtc "SELECT tensor_to_float4(q)::text FROM one_query" | tr '{}' '[]'
 median() { psql -XAtc "SELECT round(b[1]::numeric, 1) || ' ' || round(b[2]::numeric, 1) FROM bench(\$q\$$1\$q\$, $runs) b"; }
 plan=$(psql -XAtc "EXPLAIN (COSTS OFF) SELECT id FROM t ORDER BY emb <#> '$q' LIMIT 10" | grep -c "Index Scan using t_flat" || true)
 
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 declare -A ms
 ms[index]=$(median "SELECT id FROM t ORDER BY emb <#> '$q' LIMIT 10")
 ms[index_1000]=$(median "SELECT id FROM t ORDER BY emb <#> '$q' LIMIT 1000")
@@ -143,10 +153,13 @@ r() { awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.2fx
 w() { echo "${1% *}"; }   # wall ms of a "wall cpu" pair
 c() { echo "${1#* }"; }   # cpu ms
 cpu="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs) (family $(grep -m1 'cpu family' /proc/cpuinfo | cut -d: -f2 | xargs) model $(grep -m1 '^model\s' /proc/cpuinfo | cut -d: -f2 | xargs))"
-simd=$(grep -qw avx512f /proc/cpuinfo && echo avx512 || (grep -qw avx2 /proc/cpuinfo && echo avx2 || echo generic))
+simd=$(psql -XAtc "SELECT dotext_simd_info()")	# DOTEXT_SIMD's path (the server inherits it) or the CPU's best
+pgv="skipped: the server has no vector extension"
+[ "$has_vector" = 1 ] && pgv="$(psql -XAtc "SELECT extversion FROM pg_extension WHERE extname = 'vector'") ($(pg_config --pkglibdir)/vector.so, ${PGVECTOR_BUILD:-build flags not given})"
 echo
 echo "flat index benchmark: $rows x $dim float32, top 10, medians of $runs runs (ms): wall time and the backend's CPU time"
-echo "machine: $(nproc) cores, $cpu, SIMD path $simd, PostgreSQL $(psql -XAtc 'SHOW server_version'), jit off, no parallel workers; load: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "machine: $(nproc) cores, $cpu, PostgreSQL $(psql -XAtc 'SHOW server_version'), jit off, no parallel workers; load average before the timed queries: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "dotext loops: $simd; pgvector: $pgv"
 echo "index t_flat: $((index_bytes / 1000000)) MB ($(awk -v b="$index_bytes" -v r="$rows" -v d="$dim" 'BEGIN{printf "%.3f", b / (r * d * 4)}')x the raw floats); table t: $((table_bytes / 1000000)) MB"
 echo "memory read bandwidth (test/bench/membw, one core, best pass): ${bw:-?} GB/s -> reading the index takes $floor ms"
 echo "build: ${build_ms} ms, backend peak RSS ${build_hwm} MB (shared buffers it touched included), private memory ${build_anon} MB after"

@@ -75,6 +75,15 @@ BEGIN
 	END LOOP;
 	RETURN (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x) FROM unnest(ms) x);
 END \$\$;
+-- this backend's run time in ns.  The kernel brings a running task's
+-- counter up to date only at a tick or a switch, so a read in the middle
+-- of a CPU-bound stretch can be a tick (4 ms) stale: sleep a moment first
+-- (a switch) to read an exact figure.
+CREATE FUNCTION cpu_ns() RETURNS float8 LANGUAGE plpgsql AS \$\$
+BEGIN
+	PERFORM pg_sleep(0.0001);
+	RETURN split_part(pg_read_file('/proc/self/schedstat'), ' ', 1)::float8;
+END \$\$;
 -- the queries of qs in turn, n rounds after one warm-up round.  Returns
 -- each query's median on-CPU ms (the backend's own run time from
 -- /proc/self/schedstat: on a shared machine, time spent waiting for a core
@@ -86,11 +95,11 @@ BEGIN
 	FOR j IN 1..m LOOP EXECUTE qs[j]; END LOOP;
 	FOR i IN 1..n LOOP
 		FOR j IN 1..m LOOP
-			c0 := split_part(pg_read_file('/proc/self/schedstat'), ' ', 1)::float8;
+			c0 := cpu_ns();
 			t0 := clock_timestamp();
 			EXECUTE qs[j];
 			wall := wall || extract(epoch FROM clock_timestamp() - t0) * 1000;
-			cpu := cpu || (split_part(pg_read_file('/proc/self/schedstat'), ' ', 1)::float8 - c0) / 1e6;
+			cpu := cpu || (cpu_ns() - c0) / 1e6;
 		END LOOP;
 	END LOOP;
 	FOR j IN 1..m LOOP
@@ -129,13 +138,19 @@ P -c "VACUUM ANALYZE t_plain" >/dev/null
 q=$(psql -XAtc "SELECT q::text FROM one_query")
 qv=$(psql -XAtc "SELECT tensor_to_float4(q)::text FROM one_query" | tr '{}' '[]')
 simd=$(psql -XAtc "SELECT dotext_simd_info()")
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 cpu="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs) (family $(grep -m1 'cpu family' /proc/cpuinfo | cut -d: -f2 | xargs) model $(grep -m1 '^model\s' /proc/cpuinfo | cut -d: -f2 | xargs))"
 isa=$(grep -qw avx512f /proc/cpuinfo && echo "AVX-512" || { grep -qw avx2 /proc/cpuinfo && echo "AVX2, no AVX-512" || echo "no AVX2"; })
 pgv="skipped: the server has no vector extension"
 if [ "$has_vector" = 1 ]; then
 	so="$(pg_config --pkglibdir)/vector.so"
 	pgv="$(psql -XAtc "SELECT extversion FROM pg_extension WHERE extname = 'vector'") ($so, ${PGVECTOR_BUILD:-build flags not given})"
-	command -v objdump >/dev/null && pgv="$pgv; its code has $(objdump -d "$so" | grep -c zmm) zmm and $(objdump -d "$so" | grep -c ymm) ymm instructions"
+	# the instructions of the function <#> calls: the whole library has
+	# AVX-512 code (bit vectors, chosen at run time) in any build
+	if command -v objdump >/dev/null; then
+		ip=$(objdump -d --disassemble=vector_negative_inner_product "$so" 2>/dev/null || true)
+		pgv="$pgv; its vector_negative_inner_product has $(grep -c zmm <<<"$ip" || true) zmm and $(grep -c ymm <<<"$ip" || true) ymm instructions"
+	fi
 fi
 
 # per-row ranking, dotext against pgvector, interleaved; fills pr[<mode>_<query>]
@@ -145,8 +160,9 @@ perrow() {
 		"SELECT id FROM t_plain ORDER BY emb <=> '$q' LIMIT 10"
 		"SELECT id FROM t_plain ORDER BY emb <-> '$q' LIMIT 10")
 	local names=(t_dot t_cos t_l2)
-	qs+=("SELECT count(emb) FROM t_plain")	# the floor: every tuple header, no float
-	names+=(t_scan)
+	qs+=("SELECT count(emb) FROM t_plain"	# the floor: every tuple header, no float
+		"SELECT topk(emb, id, '$q', 10) FROM t_plain")
+	names+=(t_scan t_topk)
 	if [ "$has_vector" = 1 ]; then
 		qs+=("SELECT id FROM v_plain ORDER BY emb <#> '$qv' LIMIT 10"
 			"SELECT id FROM v_plain ORDER BY emb <=> '$qv' LIMIT 10"
@@ -181,10 +197,10 @@ perrow churned
 r() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) printf "%.2fx", a / b; else print "-" }'; }
 echo
 echo "per-row ranking, dotext against pgvector: $rows x $dim float32, STORAGE PLAIN, top 10, median of $runs interleaved rounds"
-echo "machine: $(nproc) cores, $cpu, $isa; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "machine: $(nproc) cores, $cpu, $isa; load average before: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "dotext loops: $simd"
 echo "pgvector: $pgv"
-echo "ms: the backend's on-CPU time; the last column compares wall-clock medians"
+echo "ms: the backend's on-CPU time; the last column compares wall-clock medians; topk: topk(emb, id, q, 10), one query"
 echo "floor: bare scan of t_plain, count(emb) (every tuple header, no float): ${pr[fresh_t_scan]} ms fresh, ${pr[churned_t_scan]} ms churned"
 pbytes=$(psql -XAtc "SELECT pg_table_size('t_plain')")
 pbw=$(test/bench/build/membw 2>/dev/null | grep -oE '[0-9.]+ GB/s' | tail -1 | grep -oE '[0-9.]+' || true)
@@ -200,7 +216,14 @@ for mode in fresh churned; do
 			"$(r "${pr[wall_${mode}_v_$op]:-0}" "${pr[wall_${mode}_t_$op]}")"
 	done
 done
+for mode in fresh churned; do
+	printf "| %-5s | %-7s | %9s | %9s | %17s | %10s |\n" "topk" "$mode" "${pr[${mode}_t_topk]}" "" "" ""
+done
 [ "$rank_only" = 1 ] && exit 0
+# the rest in a pool that each table's first read fills in block order, as
+# in the "fresh" rows above (the churn would leave t_plain shuffled and
+# t_main not)
+as_owner "$PG_BIN/pg_ctl" -D "$PGDATA" -l "$PG_TMP/server.log" -w restart >/dev/null
 # stored batches of 1024 rows, and a small real[] table for plain SQL
 P <<SQL
 CREATE TABLE t_batch AS SELECT min(id) AS first_id, stack(emb ORDER BY id) AS embs
