@@ -34,7 +34,8 @@ SELECT dt, count(*) AS pairs,
        bool_and(norm(ha) = norm(ha::tensor(float32))) AS norm_same,
        bool_and(rowdot(ha, hb) = CASE dt WHEN 'float16' THEN rowdot(ha::tensor(float32), hb::tensor(float32))::tensor(float16)
                                  ELSE rowdot(ha::tensor(float32), hb::tensor(float32))::tensor(bfloat16) END) AS rowdot_narrowed,
-       bool_and(dtype(rowdot(ha, hb)) = dt AND dtype(rowcosine(ha, hb)) = dt) AS dtypes_kept
+       bool_and(dtype(rowdot(ha, hb)) = dt) AS rowdot_dtype_kept,
+       bool_and(rowcosine(ha, hb) = rowcosine(ha::tensor(float64), hb::tensor(float64))) AS rowcosine_float64
 FROM (SELECT dt, h(dt, a) AS ha, h(dt, b) AS hb FROM half_vals, half_dts) s
 GROUP BY dt ORDER BY dt;
 -- mixed dtypes in the ranking operators: an integer query converts to
@@ -46,7 +47,8 @@ SELECT dt, h(dt, '[1,2,3,0.5]') <#> '[4,-5,6,2]' AS int_query,
        h(dt, '[1,2,3,0.5]') <-> h(CASE dt WHEN 'float16' THEN 'bfloat16' ELSE 'float16' END, '[4,-5,6,2]') AS other_half,
        h(dt, '[0.1,0.2]') <#> '[0.3,0.7]' = h(dt, '[0.1,0.2]')::tensor(float32) <#> '[0.3,0.7]' AS f32_query_exact
 FROM half_dts ORDER BY dt;
--- rowdot, rowcosine, axis_dot keep the dtype; bfloat16 rounds 445 to 444
+-- rowdot and axis_dot keep the dtype (bfloat16 rounds 445 to 444); rowcosine and
+-- normalized axis_dot give float64, as the SQL interface says for every non-float32 input
 SELECT dt, rowdot(h(dt, '[[1,2],[3,4],[5,6]]'), h(dt, '[1,-1]')) AS rowdot,
        rowcosine(h(dt, '[[1,0],[3,4]]'), h(dt, '[0,1]')) AS rowcosine,
        axis_dot(h(dt, '[[[0,1],[2,3],[4,5],[6,7],[8,9]]]'),

@@ -50,13 +50,15 @@ dtx_store_float_result(int dtype, void *out, int64_t i, double v)
 
 /*
  * The dtype of a normalized result (rowcosine, cosine axis_dot,
- * l2_normalize): a float dtype is kept (float16 stays float16, as
- * torch.nn.functional.cosine_similarity keeps it), integers give float64.
+ * l2_normalize), as the SQL interface states it for rowcosine: float32 for
+ * float32 inputs, float64 for every other dtype.  So half inputs give
+ * float64 (PyTorch would keep float16, and lose the similarity's digits
+ * below 1e-3), and cosine axis_dot stays equal to rowcosine.
  */
 static inline int
 dtx_cosine_result_dtype(int dtype)
 {
-	return dtx_dtype_is_float(dtype) ? dtype : DTX_FLOAT64;
+	return dtype == DTX_FLOAT32 ? DTX_FLOAT32 : DTX_FLOAT64;
 }
 
 #endif

@@ -80,8 +80,8 @@ DtxStatus	dtx_rowdot(int dtype, const DtxRowSpec *spec, const void *a,
 
 /*
  * rowcosine: out[r] = dot / (max(|a(r)|, eps) * max(|b(r)|, eps)).
- * out keeps a float input's dtype (float16 stays float16, as PyTorch) and
- * is float64 for integers: dtx_cosine_result_dtype (kern_half.h).
+ * out is float32 for float32 input and float64 for every other dtype,
+ * half ones included: dtx_cosine_result_dtype (kern_half.h).
  */
 DtxStatus	dtx_rowcosine(int dtype, const DtxRowSpec *spec, const void *a,
 						  const void *b, void *out, int64_t row0, int64_t nrows);
@@ -101,9 +101,8 @@ DtxStatus	dtx_matmul_rows(int dtype, int64_t M, int64_t K, int64_t P,
  * The same with the rows of x and the columns of y each L2-normalized
  * first (divided by max(norm, eps)), as Keras Dot(normalize=True), and the
  * result clamped to [-1, 1].  ynorm holds y's P column norms, from
- * dtx_col_norms.  out is dtx_cosine_result_dtype(dtype): a float dtype
- * kept, float64 for integers.  Half dtypes run double loops (no gemm) and
- * narrow each result from float32.
+ * dtx_col_norms.  out is dtx_cosine_result_dtype(dtype): float32 for
+ * float32, float64 for the rest.  Half dtypes run double loops (no gemm).
  */
 void		dtx_col_norms(int dtype, int64_t K, int64_t P, const void *y, double *ynorm);
 DtxStatus	dtx_matmul_rows_normalized(int dtype, int64_t M, int64_t K, int64_t P,
