@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# Load benchmark: text and binary COPY, multi-row INSERT batches and text
-# output of 10,000 embeddings (128 and 768 dims), dotext against pgvector
+# Load benchmark: text and binary COPY, multi-row INSERT batches, psycopg 3
+# executemany and text output of 10,000 embeddings (128 and 768 dims), dotext against pgvector
 # (when the server has the `vector` extension; "skipped" otherwise), and
 # the storage choice (MAIN, PLAIN, EXTERNAL, and MAIN with the table option
 # toast_tuple_target = 8160) for load and scan, in one run on one throwaway
 # cluster.  Each figure is the median of --runs runs (default 5) of the
 # backend's CPU time for the statement (/proc/PID/schedstat), which other
 # load on a shared machine disturbs less than wall time; the wall-time
-# medians are printed as comments.
+# medians are printed as comments.  dotext and pgvector runs alternate
+# (which goes first alternates too), so both see the same outside load;
+# the load average is printed before and after.
 #
 #   bash test/bench/load_bench.sh [--runs N] [--rows N]
 #
@@ -50,6 +52,7 @@ if has_vector:
     vver = conn.execute("SELECT extversion FROM pg_extension WHERE extname = 'vector'").fetchone()[0]
 
 pid = conn.info.backend_pid
+load_before = os.getloadavg()
 
 
 def cpu_ms():
@@ -59,17 +62,25 @@ def cpu_ms():
 walls = {}
 
 
-def timed(setup, q):
-    ms, wall = [], []
-    for _ in range(runs):
-        for s in setup:
-            X(s)
-        t0, c0 = time.perf_counter(), cpu_ms()
-        X(q)
-        ms.append(cpu_ms() - c0)
-        wall.append((time.perf_counter() - t0) * 1000)
-    walls[q] = statistics.median(wall)
-    return statistics.median(ms)
+def timed_pair(dsetup, dq, vsetup, vq):
+    """Median CPU ms of dq and of vq (None without vq), run alternately."""
+    res = {dq: ([], [])}
+    if vq:
+        res[vq] = ([], [])
+    for r in range(runs):
+        order = [(dsetup, dq), (vsetup, vq)] if vq else [(dsetup, dq)]
+        if r % 2:
+            order.reverse()
+        for setup, q in order:
+            for s in setup:
+                X(s)
+            t0, c0 = time.perf_counter(), cpu_ms()
+            q() if callable(q) else X(q)
+            res[q][0].append(cpu_ms() - c0)
+            res[q][1].append((time.perf_counter() - t0) * 1000)
+    for q, (ms, wall) in res.items():
+        walls[q] = statistics.median(wall)
+    return statistics.median(res[dq][0]), (statistics.median(res[vq][0]) if vq else None)
 
 def tables(dim):
     X(f"DROP TABLE IF EXISTS d32, d64, dany, v, s_main, s_plain, s_ext, s_target, v_plain")
@@ -106,20 +117,23 @@ for dim in (128, 768):
     mb32, mb64 = os.path.getsize(f32) / 1e6, os.path.getsize(f64) / 1e6
 
     def row(name, dq, vq, dsetup, vsetup):
-        d = timed(dsetup, dq)
-        v = timed(vsetup, vq) if has_vector and vq else None
+        d, v = timed_pair(dsetup, dq, vsetup, vq if has_vector else None)
         out.append((dim, name, d, v))
         print(f"# {dim} {name}: dotext {d:.1f} ms CPU ({walls[dq]:.0f} wall), pgvector "
               f"{'-' if v is None else '%.1f ms CPU (%.0f wall)' % (v, walls[vq])}", file=sys.stderr)
 
     T = lambda t: [f"TRUNCATE {t}"]
-    row(f"COPY text, float32 shortest digits ({mb32:.0f} MB) -> tensor(float32) | vector",
+    row(f"COPY text, float32 shortest digits ({mb32:.0f} MB) -> tensor(float32) / vector",
         f"COPY d32 FROM '{f32}'", f"COPY v FROM '{f32}'", T("d32"), T("v"))
     row(f"COPY text, float32 shortest digits -> tensor (no modifier)",
         f"COPY dany FROM '{f32}'", None, T("dany"), None)
-    row(f"COPY text, 17 digits ({mb64:.0f} MB) -> tensor(float64) | vector",
+    row(f"COPY text, float32 shortest digits, STORAGE PLAIN (tensor / vector)",
+        f"COPY s_plain FROM '{f32}'", f"COPY v_plain FROM '{f32}'", T("s_plain"), T("v_plain"))
+    row(f"COPY text, float32 shortest digits, dotext MAIN, toast_tuple_target = 8160",
+        f"COPY s_target FROM '{f32}'", None, T("s_target"), None)
+    row(f"COPY text, 17 digits ({mb64:.0f} MB) -> tensor(float64) / vector",
         f"COPY d64 FROM '{f64}'", f"COPY v FROM '{f64}'", T("d64"), T("v"))
-    row(f"COPY text, 17 digits -> tensor(float32) | vector",
+    row(f"COPY text, 17 digits -> tensor(float32) / vector",
         f"COPY d32 FROM '{f64}'", f"COPY v FROM '{f64}'", T("d32"), T("v"))
     row("COPY binary, default storage (dotext MAIN, pgvector EXTERNAL)",
         f"COPY s_main FROM '{btensor}' (FORMAT binary)", f"COPY v FROM '{bvector}' (FORMAT binary)", T("s_main"), T("v"))
@@ -136,17 +150,17 @@ for dim in (128, 768):
         vals = ",".join("(%s,'%s')" % tuple(l.split("\t")) for l in lines[b:b + 100])
         batches.append(vals)
     def insert_all(t):
-        c0 = cpu_ms()
         for vals in batches:
             X(f"INSERT INTO {t} VALUES {vals}")
-        return cpu_ms() - c0
-    ms_d, ms_v = [], []
-    for _ in range(runs):
-        X("TRUNCATE d32"); ms_d.append(insert_all("d32"))
-        if has_vector:
-            X("TRUNCATE v"); ms_v.append(insert_all("v"))
-    out.append((dim, "INSERT, 100 rows a statement, float32 shortest digits", statistics.median(ms_d),
-                statistics.median(ms_v) if has_vector else None))
+    ins_d, ins_v = (lambda: insert_all("d32")), (lambda: insert_all("v"))
+    row("INSERT, 100 rows a statement, float32 shortest digits", ins_d, ins_v, T("d32"), T("v"))
+    # psycopg 3 executemany (pipelined), one row a statement, the literal as a text parameter
+    params = [(int(i), l) for i, l in (x.split("\t") for x in lines)]
+    def many(t):
+        with conn.cursor() as cur:
+            cur.executemany(f"INSERT INTO {t} VALUES (%s, %s)", params)
+    many_d, many_v = (lambda: many("d32")), (lambda: many("v"))
+    row("psycopg 3 executemany, text parameters, float32 shortest digits", many_d, many_v, T("d32"), T("v"))
     # text output and scans over the loaded tables
     X("TRUNCATE d32, v"); X(f"COPY d32 FROM '{f32}'")
     if has_vector:
@@ -175,7 +189,8 @@ mod = [l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith
 pgv = conn.execute("SHOW server_version").fetchone()[0]
 print(f"dotext load benchmark: {rows} rows, backend CPU time, median of {runs} runs (ms)")
 print(f"machine: {os.cpu_count()} cores, {cpu} (family {fam} model {mod}), PostgreSQL {pgv}, "
-      f"pgvector {vver if has_vector else 'not installed'}, load average {os.getloadavg()[0]:.1f} at the end")
+      f"pgvector {vver if has_vector else 'not installed'}, load average (1/5/15 min) "
+      f"{'/'.join('%.2f' % x for x in load_before)} before, {'/'.join('%.2f' % x for x in os.getloadavg())} after")
 print()
 print("| dims | what | dotext | pgvector | pgvector / dotext |")
 print("| ---: | --- | ---: | ---: | ---: |")
