@@ -43,6 +43,7 @@ work_mem = 256MB
 CONF
 as_owner "$PG_BIN/pg_ctl" -D "$PGDATA" -l "$PG_TMP/server.log" -w restart >/dev/null
 P() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
+P -f test/bench/timing.sql
 
 has_vector=$(psql -XAtc "SELECT count(*) FROM pg_available_extensions WHERE name = 'vector'")
 P <<SQL
@@ -50,15 +51,6 @@ CREATE EXTENSION dotext;
 CREATE TABLE t (id bigint, emb tensor(float32));
 CREATE TABLE queries (q tensor);
 CREATE TABLE one_query (q tensor);
--- this backend's run time in ns.  The kernel brings a running task's
--- counter up to date only at a tick or a switch, so a read in the middle
--- of a CPU-bound stretch can be a tick (4 ms) stale: sleep a moment first
--- (a switch) to read an exact figure.
-CREATE FUNCTION cpu_ns() RETURNS float8 LANGUAGE plpgsql AS \$\$
-BEGIN
-	PERFORM pg_sleep(0.0001);
-	RETURN split_part(pg_read_file('/proc/self/schedstat'), ' ', 1)::float8;
-END \$\$;
 -- medians of the wall time and of this backend's CPU time (schedstat, ns),
 -- in ms: the CPU time is what time-slicing on a shared machine leaves alone
 CREATE FUNCTION bench(q text, n int) RETURNS float8[] LANGUAGE plpgsql AS \$\$

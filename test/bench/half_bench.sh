@@ -44,6 +44,7 @@ jit = off
 CONF
 as_owner "$PG_BIN/pg_ctl" -D "$PGDATA" -l "$PG_TMP/server.log" -w restart >/dev/null
 P() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
+P -f test/bench/timing.sql
 P <<SQL
 CREATE EXTENSION dotext;
 CREATE TABLE t32 (id bigint, emb tensor);
@@ -53,32 +54,6 @@ ALTER TABLE t32 ALTER COLUMN emb SET STORAGE PLAIN;
 ALTER TABLE t16 ALTER COLUMN emb SET STORAGE PLAIN;
 ALTER TABLE tbf ALTER COLUMN emb SET STORAGE PLAIN;
 CREATE TABLE one_query (q tensor);
--- the queries of qs in turn, n rounds after a warm-up round: each query's
--- median on-CPU ms (/proc/self/schedstat), then each one's median wall ms
-CREATE FUNCTION bench_many(qs text[], n int) RETURNS float8[] LANGUAGE plpgsql AS \$\$
-DECLARE t0 timestamptz; c0 float8; m int := array_length(qs, 1);
-	cpu float8[] := '{}'; wall float8[] := '{}'; r float8[] := '{}';
-BEGIN
-	FOR j IN 1..m LOOP EXECUTE qs[j]; END LOOP;
-	FOR i IN 1..n LOOP
-		FOR j IN 1..m LOOP
-			c0 := split_part(pg_read_file('/proc/self/schedstat'), ' ', 1)::float8;
-			t0 := clock_timestamp();
-			EXECUTE qs[j];
-			wall := wall || extract(epoch FROM clock_timestamp() - t0) * 1000;
-			cpu := cpu || (split_part(pg_read_file('/proc/self/schedstat'), ' ', 1)::float8 - c0) / 1e6;
-		END LOOP;
-	END LOOP;
-	FOR j IN 1..m LOOP
-		r := r || (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY cpu[(k - 1) * m + j])
-				   FROM generate_series(1, n) k);
-	END LOOP;
-	FOR j IN 1..m LOOP
-		r := r || (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY wall[(k - 1) * m + j])
-				   FROM generate_series(1, n) k);
-	END LOOP;
-	RETURN r;
-END \$\$;
 SQL
 $gen $rows $dim 1 tensor | P -c "COPY t32 FROM STDIN (FORMAT binary)"
 $gen 1 $dim 2 query | P -c "COPY one_query FROM STDIN (FORMAT binary)"
