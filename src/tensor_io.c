@@ -264,7 +264,7 @@ NeedsTag(const Tensor *t, int64 numel)
 static Size
 TensorTextMax(const Tensor *t, int64 numel)
 {
-	uint64		per_elem = (uint64) DTX_ELEM_TEXT_MAX + 2 * (uint64) t->ndim;
+	uint64		per_elem = (uint64) TensorDesc(t)->text_max + 2 * (uint64) t->ndim;
 	uint64		size;
 
 	if (pg_mul_u64_overflow((uint64) numel, per_elem, &size) ||

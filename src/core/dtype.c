@@ -199,20 +199,23 @@ write_small(char *p, uint16_t bits, int ebits, int mbits)
 	int			n = 0,
 				prec,
 				exp10;
+	char		tmp[DTX_ELEM_TEXT_MAX];
 
 	if (isnan(v))
 		return (int) (memcpy(p, "NaN", 3), 3);
 	if (isinf(v))
 		return v > 0 ? (int) (memcpy(p, "Infinity", 8), 8) : (int) (memcpy(p, "-Infinity", 9), 9);
+	/* in tmp: the caller's room is the row's text_max bytes an element */
 	for (prec = 1; prec <= 9; prec++)
 	{
-		n = snprintf(p, DTX_ELEM_TEXT_MAX, "%.*e", prec - 1, v);
-		if (dtx_double_to_small(strtod(p, NULL), ebits, mbits) == bits)
+		n = snprintf(tmp, sizeof(tmp), "%.*e", prec - 1, v);
+		if (dtx_double_to_small(strtod(tmp, NULL), ebits, mbits) == bits)
 			break;
 	}
-	exp10 = atoi(strchr(p, 'e') + 1);
+	exp10 = atoi(strchr(tmp, 'e') + 1);
 	if (exp10 >= -4 && exp10 < 6)
-		n = snprintf(p, DTX_ELEM_TEXT_MAX, "%.*f", prec - 1 - exp10 > 0 ? prec - 1 - exp10 : 0, v);
+		n = snprintf(tmp, sizeof(tmp), "%.*f", prec - 1 - exp10 > 0 ? prec - 1 - exp10 : 0, v);
+	memcpy(p, tmp, n);
 	return add_point_if_integral(p, n, v == rint(v));
 }
 
@@ -297,27 +300,27 @@ static const char *const bf16_aliases[] = {NULL};
 
 static const DtxDtypeDesc desc_f32 = {
 	DTX_FLOAT32, "float32", f32_aliases, 4, 1, 0, DTX_FLOAT32,
-	load_f32, store_f32, write_f32, NULL, NULL
+	load_f32, store_f32, write_f32, NULL, NULL, 19
 };
 static const DtxDtypeDesc desc_f64 = {
 	DTX_FLOAT64, "float64", f64_aliases, 8, 1, 1, DTX_FLOAT64,
-	load_f64, store_f64, write_f64, NULL, NULL
+	load_f64, store_f64, write_f64, NULL, NULL, 28
 };
 static const DtxDtypeDesc desc_i32 = {
 	DTX_INT32, "int32", i32_aliases, 4, 0, 1, DTX_INT32,
-	load_i32, store_i32, write_i32, NULL, NULL
+	load_i32, store_i32, write_i32, NULL, NULL, 12
 };
 static const DtxDtypeDesc desc_i64 = {
 	DTX_INT64, "int64", i64_aliases, 8, 0, 0, DTX_INT64,
-	load_i64, store_i64, write_i64, NULL, NULL
+	load_i64, store_i64, write_i64, NULL, NULL, 21
 };
 static const DtxDtypeDesc desc_f16 = {
 	DTX_FLOAT16, "float16", f16_aliases, 2, 1, 1, DTX_FLOAT32,
-	load_f16, store_f16, write_f16, dtx_f16_to_f32, dtx_f32_to_f16
+	load_f16, store_f16, write_f16, dtx_f16_to_f32, dtx_f32_to_f16, 16
 };
 static const DtxDtypeDesc desc_bf16 = {
 	DTX_BFLOAT16, "bfloat16", bf16_aliases, 2, 1, 1, DTX_FLOAT32,
-	load_bf16, store_bf16, write_bf16, dtx_bf16_to_f32, dtx_f32_to_bf16
+	load_bf16, store_bf16, write_bf16, dtx_bf16_to_f32, dtx_f32_to_bf16, 16
 };
 
 const DtxDtypeDesc *const dtx_dtypes[] = {

@@ -36,7 +36,7 @@ typedef enum DtxDtype
 /* one past the highest code a descriptor row may have */
 #define DTX_DTYPE_CODES 8
 
-/* longest text one element prints as, sign, ".0" and separator included */
+/* longest text one element of any dtype prints as, sign, ".0" and separator included */
 #define DTX_ELEM_TEXT_MAX 32
 
 typedef struct DtxDtypeDesc
@@ -71,13 +71,20 @@ typedef struct DtxDtypeDesc
 	 * n elements, comma-separated, in the shortest text that reads back as
 	 * the same bits (floats always with a point or an exponent, so that
 	 * the text re-reads as a float); returns the end.  Room needed: n *
-	 * DTX_ELEM_TEXT_MAX bytes.
+	 * text_max bytes.
 	 */
 	char	   *(*write_row) (char *p, const void *data, int64_t n);
 
 	/* half dtypes only (else NULL): n elements to and from float32 */
 	void		(*to_f32) (const void *src, float *dst, int64_t n);
 	void		(*from_f32) (const float *src, void *dst, int64_t n);
+
+	/*
+	 * longest text of one element with its separator (<= DTX_ELEM_TEXT_MAX):
+	 * what sizes tensor_out's buffer, so the largest printable tensor
+	 * depends on it
+	 */
+	uint8_t		text_max;
 } DtxDtypeDesc;
 
 /* the row of a code, or NULL for a code this version cannot store */

@@ -98,6 +98,31 @@ test_names(void)
 			   d->name, d->compute);
 	}
 	tap_ok(rows == 6, "six descriptor rows (got %d)", rows);
+	/* the longest texts of the wide dtypes fit their text_max (the half ones: every pattern, below) */
+	for (int k = 0; dtx_dtypes[k]; k++)
+	{
+		const DtxDtypeDesc *d = dtx_dtypes[k];
+		static const double extremes[] = {-1.1754943508222875e-38, -3.4028234663852886e38,
+			-16777216.0, -1.401298464324817e-45, -0.1, -2.2250738585072014e-308,
+			-1.7976931348623157e308, -4.9406564584124654e-324, -123456789012345.67,
+			-2147483648.0, -9223372036854775808.0, -1e300 / 3};
+		char		buf[2 * DTX_ELEM_TEXT_MAX];
+		uint64_t	elem;
+		int			longest = 0;
+
+		if (d->to_f32)
+			continue;
+		for (size_t i = 0; i < sizeof(extremes) / sizeof(extremes[0]); i++)
+			if (d->store(extremes[i], &elem, 0))
+			{
+				int			len = (int) (d->write_row(buf, &elem, 1) - buf);
+
+				longest = len > longest ? len : longest;
+			}
+		tap_ok(longest + 1 <= d->text_max && d->text_max <= DTX_ELEM_TEXT_MAX,
+			   "%s: the longest extreme prints in %d bytes, with its separator within text_max %d",
+			   d->name, longest, d->text_max);
+	}
 	tap_ok(names_ok, "every name and alias (any case) gives its row's code, and the code its row");
 	tap_ok(dtx_dtype_from_name("float16", 7) == DTX_FLOAT16 &&
 		   dtx_dtype_from_name("half", 4) == DTX_FLOAT16 &&
@@ -568,8 +593,9 @@ test_text_all(int code)
 		}
 	}
 	tap_ok(bad == 0, "%s: all 65536 patterns print and parse back to the same bits (NaN as NaN) (%d bad)", d->name, bad);
-	tap_ok(longer == 0 && longest <= DTX_ELEM_TEXT_MAX,
-		   "%s: no fraction printed with a digit more than needed (%d); longest text %d bytes", d->name, longer, longest);
+	tap_ok(longer == 0 && longest + 1 <= d->text_max && d->text_max <= DTX_ELEM_TEXT_MAX,
+		   "%s: no fraction printed with a digit more than needed (%d); longest text %d bytes, with its separator within text_max %d",
+		   d->name, longer, longest, d->text_max);
 	/* the whole set as one literal */
 	for (uint32_t b = 0; b < N; b++)
 		all[b] = (uint16_t) b;
