@@ -120,5 +120,20 @@ SELECT err('SELECT topk(emb, id, ''float64:[1,2]'', 3) FROM half_items');
 SELECT err('SELECT h(''float16'', ''[1,2]'') <#> ''[16777217,0]''');
 SELECT err('CREATE INDEX ON half_items USING flat (emb)');
 SELECT err('CREATE INDEX ON half_items USING flat ((emb::tensor(bfloat16)))');
+-- a half query against a float32 flat index widens, as the operators do:
+-- the index scan and flat_search give the sequential scan's rows
+CREATE TABLE half_flat AS SELECT id, emb32 AS emb FROM half_items;
+CREATE INDEX half_flat_ip ON half_flat USING flat (emb);
+SET enable_seqscan = off;
+EXPLAIN (COSTS OFF) SELECT id FROM half_flat ORDER BY emb <#> 'float16:[1,2]' LIMIT 3;
+SELECT array_agg(id) AS index_ids FROM (SELECT id FROM half_flat
+  ORDER BY emb <#> (SELECT emb FROM half_items WHERE id = 3) LIMIT 3) s;
+SELECT array_agg(f.id ORDER BY s.rank) AS flat_search_ids
+FROM flat_search('half_flat_ip', (SELECT emb FROM half_items WHERE id = 3), 3) s
+JOIN half_flat f ON f.ctid = s.ctid;
+RESET enable_seqscan;
+SELECT array_agg(id) AS seqscan_ids FROM (SELECT id FROM half_flat
+  ORDER BY emb <#> (SELECT emb FROM half_items WHERE id = 3), id LIMIT 3) s;
+DROP TABLE half_flat;
 DROP TABLE half_items, half_vals, half_dts;
 DROP FUNCTION h(text, text);

@@ -345,10 +345,37 @@ ExactIntegerBits(int dtype)
 }
 
 /*
+ * A float32 result rounded to a half dtype as the kernels round computed
+ * results (kern_half.h): to nearest even, an infinity beyond the range, no
+ * 22003 (that is for conversions the user asks for).
+ */
+Tensor *
+TensorRoundFloat32(const Tensor *t, int dtype)
+{
+	const DtxDtypeDesc *d = DtypeDesc(dtype);
+	int64		dims[TENSOR_MAX_NDIM];
+	int64		n = TensorNumel(t);
+	Tensor	   *r;
+
+	Assert(t->dtype == DTX_FLOAT32 && d->from_f32 != NULL);
+	TensorDims64(t, dims);
+	r = InitTensor(dtype, t->ndim, dims);
+	for (int64 i = 0; i < n; i += TENSOR_CHUNK_ELEMS)
+	{
+		CHECK_FOR_INTERRUPTS();
+		d->from_f32((const float *) TensorData(t) + i, (char *) TensorData(r) + i * d->size,
+					Min(TENSOR_CHUNK_ELEMS, n - i));
+	}
+	return r;
+}
+
+/*
  * An integer tensor as a float dtype, exactly or 22003 (beyond 2^24 for
  * float32, 2^53 for float64): how the ranking operators and the flat index
- * take a pgvector-style query such as '[1,0,0]'.  A float tensor comes back
- * as it is.  name is what the user wrote (an operator or a function).
+ * take a pgvector-style query such as '[1,0,0]'.  A half tensor asked for
+ * as float32 widens (exactly, as the ranking operators compute it); any
+ * other float tensor comes back as it is.  name is what the user wrote (an
+ * operator or a function).
  */
 Tensor *
 TensorToFloatExact(Tensor *t, int dtype, const char *name)
@@ -359,6 +386,8 @@ TensorToFloatExact(Tensor *t, int dtype, const char *name)
 
 	DtxStatus	st;
 
+	if (dtx_dtype_is_half(t->dtype) && dtype == DTX_FLOAT32)
+		return TensorConvert(t, DTX_FLOAT32);
 	if (dtx_dtype_is_float(t->dtype))
 		return t;
 	TensorDims64(t, dims);

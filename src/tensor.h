@@ -105,6 +105,7 @@ extern char *DtypeCodeList(void);
 extern char *DtypeRangeHint(int dtype);
 extern Tensor *TensorConvert(const Tensor *t, int dtype);
 extern Tensor *TensorToFloatExact(Tensor *t, int dtype, const char *name);
+extern Tensor *TensorRoundFloat32(const Tensor *t, int dtype);
 extern int	DtypeFromTypmod(int32 typmod);
 extern void TensorReportTooLarge(void) pg_attribute_noreturn();
 extern void TensorReportShapeTooLarge(int dtype, int ndim, const int64 *dims) pg_attribute_noreturn();
