@@ -100,7 +100,11 @@ QueriesFloat32(const Tensor *q)
 		return TensorData(q);
 	/* half the size of the float32 copy, which TopkNew bounds next */
 	f = palloc_extended(Max(TensorNumel(q), 1) * sizeof(float), MCXT_ALLOC_HUGE);
-	WidenToFloat32(q, 0, TensorNumel(q), f);
+	for (int64 i = 0; i < TensorNumel(q); i += TENSOR_CHUNK_ELEMS)
+	{
+		CHECK_FOR_INTERRUPTS();
+		WidenToFloat32(q, i, Min(TENSOR_CHUNK_ELEMS, TensorNumel(q) - i), f + i);
+	}
 	return f;
 }
 

@@ -35,6 +35,9 @@
 #include "kern_util.h"
 #include "tensor_check.h"
 
+/* the longest query the per-row fast path widens to double (32 MB) */
+#define RANK_WIDE_MAX_ELEMS ((int32) 1 << 22)
+
 PG_FUNCTION_INFO_V1(tensor_dot);
 PG_FUNCTION_INFO_V1(tensor_negative_dot);
 PG_FUNCTION_INFO_V1(tensor_cosine_similarity);
@@ -218,6 +221,13 @@ InitCache(FunctionCallInfo fcinfo, const RankOp *op)
 		(q->dtype == row->dtype ||
 		 (op->convert && ComputesInFloat32(q->dtype) && ComputesInFloat32(row->dtype))) &&
 		(op->metric != DTX_METRIC_DOT || dotext_gpu_for(c->n) == NULL);
+	/*
+	 * The query widened to double is 2-4 times its bytes: past an
+	 * embedding's size (and the few ms the widening loop may run without a
+	 * cancel check) the pairs take the general path instead.
+	 */
+	if (c->n > RANK_WIDE_MAX_ELEMS)
+		c->fast = false;
 	if (c->fast && ComputesInFloat32(row->dtype))
 	{
 		const void *qd = TensorData(q);

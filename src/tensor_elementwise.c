@@ -180,7 +180,8 @@ tensor_div_float8(PG_FUNCTION_ARGS)
 /*
  * Each row of the last axis divided by its L2 norm (F.normalize(t, dim=-1)
  * without the eps: a zero row stays zero, as pgvector's l2_normalize).
- * float32 stays float32; other dtypes give float64, as rowcosine.
+ * A float dtype is kept (float16 stays float16, as F.normalize keeps
+ * it); integers give float64.
  */
 Datum
 tensor_l2_normalize(PG_FUNCTION_ARGS)

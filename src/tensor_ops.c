@@ -91,10 +91,16 @@ RowOp(Tensor *a, Tensor *b, bool cosine)
 		char		err[256];
 		int			st;
 
-		/* the GPU library computes float32: a half pair goes widened, the result narrowed */
+		/*
+		 * The GPU library computes float32 and float64: a half pair goes
+		 * widened (exactly), to float64 for a cosine (its result dtype),
+		 * else to float32 and the result is rounded back as the CPU's is.
+		 */
+		if (dtx_dtype_is_half(a->dtype) && cosine)
+			return RowOp(TensorConvert(a, DTX_FLOAT64), TensorConvert(b, DTX_FLOAT64), true);
 		if (dtx_dtype_is_half(a->dtype))
-			return TensorConvert(RowOp(TensorConvert(a, DTX_FLOAT32),
-									   TensorConvert(b, DTX_FLOAT32), cosine), odtype);
+			return TensorRoundFloat32(RowOp(TensorConvert(a, DTX_FLOAT32),
+											TensorConvert(b, DTX_FLOAT32), false), odtype);
 		st = gpu->rowdot(a->dtype, &spec, TensorData(a),
 						 TensorNumel(a) / Max(spec.n, 1), TensorData(b),
 						 TensorNumel(b) / Max(spec.n, 1), out, cosine,
@@ -190,9 +196,14 @@ AxisDot(Tensor *a, Tensor *b, int64 ax, int64 ay, bool normalize)
 		char		err[256];
 		int			st;
 
+		/* half inputs: as in RowOp */
+		if (dtx_dtype_is_half(a->dtype) && normalize)
+			return AxisDot(TensorConvert(a, DTX_FLOAT64), TensorConvert(b, DTX_FLOAT64),
+						   ax, ay, true);
 		if (dtx_dtype_is_half(a->dtype))
-			return TensorConvert(AxisDot(TensorConvert(a, DTX_FLOAT32), TensorConvert(b, DTX_FLOAT32),
-										 ax, ay, normalize), odtype);
+			return TensorRoundFloat32(AxisDot(TensorConvert(a, DTX_FLOAT32),
+											  TensorConvert(b, DTX_FLOAT32), ax, ay, false),
+									  odtype);
 		st = gpu->batch_matmul(a->dtype, plan.B, plan.M, plan.K, plan.P, x, y, out,
 							   normalize, dotext_gpu_should_stop, NULL,
 							   err, sizeof(err));

@@ -49,9 +49,9 @@ dtx_store_float_result(int dtype, void *out, int64_t i, double v)
 }
 
 /*
- * The dtype of a normalized result (rowcosine, cosine axis_dot,
- * l2_normalize), as the SQL interface states it for rowcosine: float32 for
- * float32 inputs, float64 for every other dtype.  So half inputs give
+ * The dtype of a cosine result (rowcosine, cosine axis_dot), as the SQL
+ * interface states it for rowcosine: float32 for float32 inputs, float64
+ * for every other dtype.  So half inputs give
  * float64 (PyTorch would keep float16, and lose the similarity's digits
  * below 1e-3), and cosine axis_dot stays equal to rowcosine.
  */
