@@ -72,10 +72,32 @@ dtx_double_to_small(double d, int ebits, int mbits)
 	return sign | (uint32_t) bits;
 }
 
+/*
+ * A float16 element as float32, exactly, by bit arithmetic (the scalar
+ * loops and the SIMD loops' tails use it; dtx_small_to_double is the
+ * reference the unit tests compare it with): normal numbers rebias the
+ * exponent, subnormals are m * 2^-24 exactly.
+ */
 static inline float
 dtx_f16_to_float(uint16_t h)
 {
-	return (float) dtx_small_to_double(h, DTX_F16_EBITS, DTX_F16_MBITS);
+	uint32_t	sign = (uint32_t) (h & 0x8000) << 16;
+	uint32_t	em = h & 0x7fff;
+	uint32_t	u;
+	float		f;
+
+	if (em >= 0x7c00)			/* infinity or NaN (payload kept) */
+		u = sign | 0x7f800000u | ((em & 0x3ff) << 13);
+	else if (em >= 0x0400)		/* exponent bias 15 -> 127 */
+		u = sign | ((em + ((127 - 15) << 10)) << 13);
+	else
+	{
+		f = (float) em * 0x1p-24f;
+		memcpy(&u, &f, 4);
+		u |= sign;
+	}
+	memcpy(&f, &u, 4);
+	return f;
 }
 
 static inline uint16_t

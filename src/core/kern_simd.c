@@ -36,33 +36,6 @@ lanes_sum(double *s)
 	return s[0] + s[1];
 }
 
-/*
- * A float16 element as float32, exactly, by bit arithmetic (half.h's
- * reference goes through ldexp, too slow for the loops' tails): normal
- * numbers rebias the exponent, subnormals are m * 2^-24 exactly.
- */
-static inline float
-dtx_f16_widen(uint16_t h)
-{
-	uint32_t	sign = (uint32_t) (h & 0x8000) << 16;
-	uint32_t	em = h & 0x7fff;
-	uint32_t	u;
-	float		f;
-
-	if (em >= 0x7c00)			/* infinity or NaN (payload kept) */
-		u = sign | 0x7f800000u | ((em & 0x3ff) << 13);
-	else if (em >= 0x0400)		/* exponent bias 15 -> 127 */
-		u = sign | ((em + ((127 - 15) << 10)) << 13);
-	else
-	{
-		f = (float) em * 0x1p-24f;
-		memcpy(&u, &f, 4);
-		u |= sign;
-	}
-	memcpy(&f, &u, 4);
-	return f;
-}
-
 /* ---- plain C: the definition the vector paths follow ---- */
 typedef struct
 {
@@ -91,7 +64,7 @@ L(ld32)(const float *p)
 static inline DtxLanes
 L(ld16)(const uint16_t *p)
 {
-	LANES_MAP((double) dtx_f16_widen(p[l]));
+	LANES_MAP((double) dtx_f16_to_float(p[l]));
 }
 static inline DtxLanes
 L(ldbf)(const uint16_t *p)

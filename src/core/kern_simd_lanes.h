@@ -122,7 +122,7 @@ FN(f64l1) (const double *a, const double *b, int64_t n)
 #define R_T uint16_t
 #define R_TAG f16
 #define R_LD(p) L(ld16)(p)
-#define R_W(x) ((double) dtx_f16_widen(x))
+#define R_W(x) ((double) dtx_f16_to_float(x))
 #include "kern_simd_rows.h"
 #undef R_TAG
 #undef R_LD
