@@ -8,6 +8,10 @@
 #
 #   bash test/bench/flat_bench.sh [--rows N] [--dim D] [--runs N] [--queries Q] [--no-faiss]
 #
+# The index, sequential scan and pgvector rows are timed twice: just after
+# the load and build, and in a "churned" pool (a restart, then every block
+# of the index and both tables read once in shuffled order).
+#
 # Data: test/bench/gen_data.c, the same floats in every table.  JIT off, no
 # parallel workers, shared_buffers 8GB (BENCH_SHARED_BUFFERS) so the index
 # stays in shared buffers.  Each query runs once to warm up, then --runs
@@ -110,6 +114,21 @@ ms[topk_many]=$(median "SELECT topk(emb, id, (SELECT q FROM queries), 10) FROM t
 ms[v_plain]="skipped skipped"
 [ "$has_vector" = 1 ] && ms[v_plain]=$(median "SELECT id FROM v_plain ORDER BY emb <#> '$qv' LIMIT 10")
 
+# the same in a pool that has been in use: a restart, then every block of
+# the index and of both tables read once in shuffled order (after a build,
+# the index's buffers are interleaved with the table's instead)
+as_owner "$PG_BIN/pg_ctl" -D "$PGDATA" -l "$PG_TMP/server.log" -w restart >/dev/null
+churn_rels="'t_flat', 't'"
+[ "$has_vector" = 1 ] && churn_rels="$churn_rels, 'v_plain'"
+# only what the pool holds: otherwise the shuffled reads evict index blocks
+fits=$(psql -XAtc "SELECT sum(pg_relation_size(r)) < 0.9 * pg_size_bytes(current_setting('shared_buffers')) FROM unnest(ARRAY[$churn_rels]::regclass[]) r")
+[ "$fits" = t ] || churn_rels="'t_flat'"
+P -c "SELECT churn(ARRAY[$churn_rels]::regclass[])" >/dev/null
+ms[index_churned]=$(median "SELECT id FROM t ORDER BY emb <#> '$q' LIMIT 10")
+ms[seq_churned]=$(PGOPTIONS="-c enable_indexscan=off" median "SELECT id FROM t ORDER BY emb <#> '$q' LIMIT 10")
+ms[v_plain_churned]="skipped skipped"
+[ "$has_vector" = 1 ] && ms[v_plain_churned]=$(median "SELECT id FROM v_plain ORDER BY emb <#> '$qv' LIMIT 10")
+
 index_bytes=$(psql -XAtc "SELECT pg_relation_size('t_flat')")
 table_bytes=$(psql -XAtc "SELECT pg_table_size('t')")
 # the floor takes membw's best pass: on a shared machine the others are
@@ -154,16 +173,20 @@ echo "machine: $(nproc) cores, $cpu, PostgreSQL $(psql -XAtc 'SHOW server_versio
 echo "dotext loops: $simd; pgvector: $pgv"
 echo "index t_flat: $((index_bytes / 1000000)) MB ($(awk -v b="$index_bytes" -v r="$rows" -v d="$dim" 'BEGIN{printf "%.3f", b / (r * d * 4)}')x the raw floats); table t: $((table_bytes / 1000000)) MB"
 echo "memory read bandwidth (test/bench/membw, one core, best pass): ${bw:-?} GB/s -> reading the index takes $floor ms"
+echo "churned pool: a restart, then every block of ${churn_rels//\'/} read once in shuffled order"
 echo "build: ${build_ms} ms, backend peak RSS ${build_hwm} MB (shared buffers it touched included), private memory ${build_anon} MB after"
 echo
 printf "| %-58s | %8s | %8s | %s |\n" "query" "wall ms" "CPU ms" "ratio (CPU)"
 printf "| %-58s | %8s | %8s | %s |\n" "---" "---:" "---:" "---"
 row() { printf "| %-58s | %8s | %8s | %s |\n" "$1" "$(w "$2")" "$(c "$2")" "$3"; }
 row "memory floor: index bytes / one-core bandwidth" "$floor $floor" ""
-row "flat index: ORDER BY emb <#> q LIMIT 10" "${ms[index]}" "$(r "$(c "${ms[index]}")" "$floor") the floor"
+row "just built: flat index, ORDER BY emb <#> q LIMIT 10" "${ms[index]}" "$(r "$(c "${ms[index]}")" "$floor") the floor"
 row "flat index: ORDER BY emb <#> q LIMIT 1000 (two passes)" "${ms[index_1000]}" ""
-row "dotext sequential scan, same query (enable_indexscan off)" "${ms[seq]}" "index $(r "$(c "${ms[seq]}")" "$(c "${ms[index]}")") faster"
-row "pgvector sequential scan, STORAGE PLAIN" "${ms[v_plain]}" "index $(r "$(c "${ms[v_plain]}")" "$(c "${ms[index]}")") faster"
+row "just built: dotext sequential scan (enable_indexscan off)" "${ms[seq]}" "index $(r "$(c "${ms[seq]}")" "$(c "${ms[index]}")") faster"
+row "just built: pgvector sequential scan, STORAGE PLAIN" "${ms[v_plain]}" "index $(r "$(c "${ms[v_plain]}")" "$(c "${ms[index]}")") faster"
+row "churned pool: flat index, LIMIT 10" "${ms[index_churned]}" "$(r "$(c "${ms[index_churned]}")" "$floor") the floor"
+row "churned pool: dotext sequential scan" "${ms[seq_churned]}" "index $(r "$(c "${ms[seq_churned]}")" "$(c "${ms[index_churned]}")") faster"
+row "churned pool: pgvector sequential scan, STORAGE PLAIN" "${ms[v_plain_churned]}" "index $(r "$(c "${ms[v_plain_churned]}")" "$(c "${ms[index_churned]}")") faster"
 row "flat_search, 1 query" "${ms[search1]}" ""
 row "flat_search, $nq queries in one pass" "${ms[search_many]}" "$(awk -v a="$(c "${ms[search_many]}")" -v n="$nq" 'BEGIN{printf "%.2f ms per query", a/n}')"
 row "FAISS IndexFlatIP, $nq queries, 1 thread" "$faiss_ms" "flat_search $(r "$(c "$faiss_ms")" "$(c "${ms[search_many]}")") of FAISS's speed"

@@ -149,13 +149,7 @@ perrow fresh
 as_owner "$PG_BIN/pg_ctl" -D "$PGDATA" -l "$PG_TMP/server.log" -w restart >/dev/null
 churn_tables="'t_plain'"
 [ "$has_vector" = 1 ] && churn_tables="'t_plain', 'v_plain'"
-P <<SQL >/dev/null
-CREATE EXTENSION IF NOT EXISTS pg_prewarm;
-SELECT count(pg_prewarm(rel, 'buffer', 'main', blk, blk)) FROM (
-	SELECT rel, blk FROM unnest(ARRAY[$churn_tables]::regclass[]) rel,
-		LATERAL generate_series(0, pg_relation_size(rel) / current_setting('block_size')::int - 1) blk
-	ORDER BY random()) s;
-SQL
+P -c "SELECT churn(ARRAY[$churn_tables]::regclass[])" >/dev/null
 perrow churned
 
 r() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) printf "%.2fx", a / b; else print "-" }'; }

@@ -39,3 +39,15 @@ BEGIN
 	END LOOP;
 	RETURN r;
 END $$;
+
+-- a buffer pool that has been in use: called after a restart, reads every
+-- block of rels once, in shuffled order, so that no relation's blocks sit
+-- in consecutive buffers
+CREATE FUNCTION churn(rels regclass[]) RETURNS bigint LANGUAGE plpgsql AS $$
+BEGIN
+	CREATE EXTENSION IF NOT EXISTS pg_prewarm;
+	RETURN (SELECT count(pg_prewarm(rel, 'buffer', 'main', blk, blk)) FROM (
+		SELECT rel, blk FROM unnest(rels) rel,
+			LATERAL generate_series(0, pg_relation_size(rel) / current_setting('block_size')::int - 1) blk
+		ORDER BY random()) s);
+END $$;
