@@ -1,8 +1,18 @@
 /*
  * flat_build.c: CREATE INDEX (one pass over the table, appending records
- * to the stream through shared buffers, WAL-logged as whole pages at the
- * end) and aminsert (one record, reusing a slot VACUUM freed, in one
- * generic WAL record with the metapage).
+ * to the stream one page at a time in backend memory, each page WAL-logged
+ * whole and written to the file, not through shared buffers) and aminsert
+ * (one record, reusing a slot VACUUM freed, in one generic WAL record with
+ * the metapage).
+ *
+ * The build bypasses shared buffers as nbtree's does: it does not push
+ * the pool's working set out for pages nobody has asked for yet, and the
+ * first scan then reads the index in block order into whatever buffers
+ * the pool hands out, in a pool with free buffers one after another in
+ * memory, where a scan reads 1.4-1.7x faster than from the buffers a build
+ * through the pool leaves, interleaved with the table's (README, "Flat
+ * index").  Since a checkpoint during the build cannot flush pages it
+ * never saw, the file is fsynced at the end when the index is WAL-logged.
  *
  * NULL rows are not indexed.  The first non-NULL row fixes the dimension,
  * and the dtype too unless the column's type modifier fixed it already.
@@ -15,8 +25,10 @@
 #include "commands/progress.h"
 #include "miscadmin.h"
 #include "pgstat.h"
+#include "access/xloginsert.h"
 #include "storage/bufmgr.h"
 #include "storage/lmgr.h"
+#include "storage/smgr.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
 
@@ -29,8 +41,9 @@ typedef struct FlatBuildState
 {
 	Relation	index;
 	FlatMeta	meta;
-	Buffer		cur;			/* last data page, locked exclusively, or invalid */
-	BlockNumber curblk;
+	PGAlignedBlock cur;			/* the data page being filled */
+	BlockNumber curblk;			/* its block number; InvalidBlockNumber before the first */
+	bool		use_wal;
 	char	   *rec;			/* one record being assembled */
 	MemoryContext buildctx;		/* where rec lives */
 	double		indtuples;
@@ -102,21 +115,33 @@ FlatNewBuffer(Relation index, bool extension_lock)
 	return buf;
 }
 
-/* build: the data page after bs->cur, new and locked exclusively, as bs->cur */
+/*
+ * build: block blkno to the file, after its image to WAL (which sets its
+ * LSN); extend for a new block, else overwrite one written before
+ */
+static void
+FlatBuildWrite(FlatBuildState *bs, BlockNumber blkno, Page page, bool extend)
+{
+	if (bs->use_wal)
+		log_newpage(&bs->index->rd_node, MAIN_FORKNUM, blkno, page, true);
+	PageSetChecksumInplace(page, blkno);
+	if (extend)
+		smgrextend(RelationGetSmgr(bs->index), MAIN_FORKNUM, blkno, page, true);
+	else
+		smgrwrite(RelationGetSmgr(bs->index), MAIN_FORKNUM, blkno, page, true);
+}
+
+/* build: write the page being filled, if any, and start the next one */
 static void
 FlatBuildNextPage(FlatBuildState *bs)
 {
-	if (BufferIsValid(bs->cur))
-	{
-		MarkBufferDirty(bs->cur);
-		UnlockReleaseBuffer(bs->cur);
-	}
-	bs->cur = FlatNewBuffer(bs->index, false);
-	bs->curblk = BufferGetBlockNumber(bs->cur);
-	FlatInitPage(BufferGetPage(bs->cur), FLAT_KIND_DATA);
+	if (bs->curblk != InvalidBlockNumber)
+		FlatBuildWrite(bs, bs->curblk, bs->cur.data, true);
+	bs->curblk = bs->curblk == InvalidBlockNumber ? FLAT_METAPAGE_BLKNO + 1 : bs->curblk + 1;
+	FlatInitPage(bs->cur.data, FLAT_KIND_DATA);
 }
 
-/* build: append one record at slot meta.nslots, no WAL (logged at the end) */
+/* build: append one record at slot meta.nslots */
 static void
 FlatBuildAppend(FlatBuildState *bs)
 {
@@ -138,7 +163,7 @@ FlatBuildAppend(FlatBuildState *bs)
 
 		if (k > 0)
 			FlatBuildNextPage(bs);
-		memcpy(FlatPageData(BufferGetPage(bs->cur)) + pageoff, bs->rec + recoff, n);
+		memcpy(FlatPageData(bs->cur.data) + pageoff, bs->rec + recoff, n);
 	}
 	bs->meta.nslots++;
 }
@@ -190,7 +215,7 @@ flatbuild(Relation heap, Relation index, IndexInfo *indexInfo)
 {
 	FlatBuildState bs;
 	IndexBuildResult *result;
-	Buffer		metabuf;
+	PGAlignedBlock metapage;
 	double		reltuples;
 
 	if (RelationGetNumberOfBlocks(index) != 0)
@@ -198,8 +223,8 @@ flatbuild(Relation heap, Relation index, IndexInfo *indexInfo)
 
 	memset(&bs, 0, sizeof(bs));
 	bs.index = index;
-	bs.cur = InvalidBuffer;
 	bs.curblk = InvalidBlockNumber;
+	bs.use_wal = RelationNeedsWAL(index);
 	FlatInitMeta(index, &bs.meta);
 	if (bs.meta.dtype != DTX_INVALID && bs.meta.dtype != DTX_FLOAT32 &&
 		bs.meta.dtype != DTX_FLOAT64)
@@ -211,32 +236,27 @@ flatbuild(Relation heap, Relation index, IndexInfo *indexInfo)
 	bs.tmpctx = AllocSetContextCreate(CurrentMemoryContext, "flat build tuple",
 									  ALLOCSET_DEFAULT_SIZES);
 
-	/* block 0: the metapage, filled in at the end */
-	metabuf = FlatNewBuffer(index, false);
-	Assert(BufferGetBlockNumber(metabuf) == FLAT_METAPAGE_BLKNO);
-	FlatPutMeta(BufferGetPage(metabuf), &bs.meta, true);
-	MarkBufferDirty(metabuf);
-	UnlockReleaseBuffer(metabuf);
+	/* block 0: the metapage, written again at the end */
+	FlatPutMeta(metapage.data, &bs.meta, true);
+	FlatBuildWrite(&bs, FLAT_METAPAGE_BLKNO, metapage.data, true);
 
 	pgstat_progress_update_param(PROGRESS_CREATEIDX_SUBPHASE, FLAT_PHASE_LOAD);
 	reltuples = table_index_build_scan(heap, index, indexInfo, true, true,
 									   FlatBuildCallback, &bs, NULL);
-	if (BufferIsValid(bs.cur))
-	{
-		MarkBufferDirty(bs.cur);
-		UnlockReleaseBuffer(bs.cur);
-	}
+	if (bs.curblk != InvalidBlockNumber)
+		FlatBuildWrite(&bs, bs.curblk, bs.cur.data, true);
 	pgstat_progress_update_param(PROGRESS_CREATEIDX_TUPLES_DONE, (int64) bs.indtuples);
 
-	metabuf = ReadBuffer(index, FLAT_METAPAGE_BLKNO);
-	LockBuffer(metabuf, BUFFER_LOCK_EXCLUSIVE);
-	FlatPutMeta(BufferGetPage(metabuf), &bs.meta, false);
-	MarkBufferDirty(metabuf);
-	UnlockReleaseBuffer(metabuf);
+	FlatPutMeta(metapage.data, &bs.meta, true);
+	FlatBuildWrite(&bs, FLAT_METAPAGE_BLKNO, metapage.data, false);
 
-	/* the pages went through shared buffers unlogged: log them whole */
-	if (RelationNeedsWAL(index))
-		log_newpage_range(index, MAIN_FORKNUM, 0, RelationGetNumberOfBlocks(index), true);
+	/*
+	 * A checkpoint that began during the build did not see these pages, and
+	 * recovery from it would not replay their WAL: fsync them now (as
+	 * nbtree's build does).
+	 */
+	if (bs.use_wal)
+		smgrimmedsync(RelationGetSmgr(index), MAIN_FORKNUM);
 
 	MemoryContextDelete(bs.tmpctx);
 	result = palloc0(sizeof(IndexBuildResult));
