@@ -115,8 +115,9 @@ ms[v_plain]="skipped skipped"
 [ "$has_vector" = 1 ] && ms[v_plain]=$(median "SELECT id FROM v_plain ORDER BY emb <#> '$qv' LIMIT 10")
 
 # the same in a pool that has been in use: a restart, then every block of
-# the index and of both tables read once in shuffled order (after a build,
-# the index's buffers are interleaved with the table's instead)
+# the index and of both tables read once in shuffled order (the build
+# writes outside shared buffers, so "just built" means the index as the
+# warm-up query read it in, into the free buffers of a young pool)
 as_owner "$PG_BIN/pg_ctl" -D "$PGDATA" -l "$PG_TMP/server.log" -w restart >/dev/null
 churn_rels="'t_flat', 't'"
 [ "$has_vector" = 1 ] && churn_rels="$churn_rels, 'v_plain'"
