@@ -27,7 +27,7 @@ CREATE TABLE r (id serial, emb tensor(float32));
 INSERT INTO r (emb) SELECT ARRAY(SELECT sin(i * 0.37 + j * 1.3 + i * j * 0.001)::real FROM generate_series(1, 700) j)::tensor
 FROM generate_series(1, 3000) i;
 SQL
-as_owner "$PG_BIN/pg_basebackup" -h "$PG_TMP" -p "$primary_port" -U "$PGUSER" -D "$standby_data" -R -X stream >/dev/null 2>&1
+as_owner "$PG_BIN/pg_basebackup" -h "$PG_TMP" -p "$primary_port" -U "$PGUSER" -D "$standby_data" -R -X stream -c fast >/dev/null 2>&1
 ok "pg_basebackup made a standby" "$([ -f "$standby_data/standby.signal" ] && echo 1 || echo 0)"
 sed -i "s/^port = .*/port = $standby_port/" "$standby_data/postgresql.conf"
 as_owner "$PG_BIN/pg_ctl" -D "$standby_data" -l "$PG_TMP/standby.log" -w start >/dev/null
