@@ -6,7 +6,7 @@
  * mapping table, a hash table under partition locks.  With a large pool
  * its buckets and entries miss every cache level, and a scan that reads
  * pages of 8 kB at memory speed pays that look-up on each: about a third
- * of a flat index scan (README, "Performance").  A ranking scan reads the
+ * of a flat index scan (README, "Flat index").  A ranking scan reads the
  * same relation again and again, and blocks mostly stay where they were,
  * so the buffer found last time is remembered per block and checked
  * against the buffer's tag: ReadRecentBuffer pins it and checks again

@@ -12,7 +12,7 @@
 
 typedef struct BufferHints BufferHints;
 
-/* the hints of a relation's main fork; NULL when none can be kept */
+/* the hints of a relation's main fork (of a few relations, the least recently asked for is forgotten) */
 extern BufferHints *BufferHintsFor(RelFileNode node);
 
 /*
