@@ -21,11 +21,11 @@
 
 #include "access/generic_xlog.h"
 #include "access/tableam.h"
+#include "access/xloginsert.h"
 #include "catalog/index.h"
 #include "commands/progress.h"
 #include "miscadmin.h"
 #include "pgstat.h"
-#include "access/xloginsert.h"
 #include "storage/bufmgr.h"
 #include "storage/lmgr.h"
 #include "storage/smgr.h"
@@ -100,18 +100,16 @@ FlatFillRecord(char *rec, const FlatMeta *meta, ItemPointer tid, const Tensor *t
 	memcpy(rec + sizeof(FlatRecordHeader), TensorData(t), vbytes);
 }
 
-/* a new page at the end of the index, locked exclusively */
+/* insert: a new page at the end of the index, locked exclusively */
 static Buffer
-FlatNewBuffer(Relation index, bool extension_lock)
+FlatNewBuffer(Relation index)
 {
 	Buffer		buf;
 
-	if (extension_lock)
-		LockRelationForExtension(index, ExclusiveLock);
+	LockRelationForExtension(index, ExclusiveLock);
 	buf = ReadBufferExtended(index, MAIN_FORKNUM, P_NEW, RBM_NORMAL, NULL);
 	LockBuffer(buf, BUFFER_LOCK_EXCLUSIVE);
-	if (extension_lock)
-		UnlockRelationForExtension(index, ExclusiveLock);
+	UnlockRelationForExtension(index, ExclusiveLock);
 	return buf;
 }
 
@@ -384,7 +382,7 @@ flatinsert(Relation index, Datum *values, bool *isnull, ItemPointer heap_tid,
 
 		/* pages past the end are new: the stream never has holes */
 		if (b >= RelationGetNumberOfBlocks(index))
-			buf[k] = FlatNewBuffer(index, true);
+			buf[k] = FlatNewBuffer(index);
 		else
 		{
 			buf[k] = ReadBuffer(index, b);

@@ -5,8 +5,7 @@
 # kernel calls are sized by queries x rows x D).
 # Expects the environment of test/pgcluster.sh.
 set -uo pipefail
-n=0
-ok() { n=$((n + 1)); if [ "$2" = 1 ]; then echo "ok $n - $1"; else echo "not ok $n - $1"; fi; }
+. "$(dirname "$0")/../tap.sh"
 db=agg_limits
 psql -qX -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" 2>/dev/null
 psql -qX -d $db -c "CREATE EXTENSION dotext"

@@ -3,8 +3,7 @@
 # 100 ms during long dotext calls: axis_dot, per-row ranking and topk.
 # Expects the environment of test/pgcluster.sh.
 set -uo pipefail
-n=0
-ok() { n=$((n + 1)); if [ "$2" = 1 ]; then echo "ok $n - $1"; else echo "not ok $n - $1"; fi; }
+. "$(dirname "$0")/../tap.sh"
 psql -qX -c "DROP DATABASE IF EXISTS cancel" -c "CREATE DATABASE cancel" 2>/dev/null
 psql -qX -d cancel <<'SQL'
 CREATE EXTENSION dotext;

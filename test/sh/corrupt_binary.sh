@@ -3,8 +3,7 @@
 # must be an error with the expected SQLSTATE, and the server must stay up.
 # Expects the environment of test/pgcluster.sh.
 set -uo pipefail
-n=0
-ok() { n=$((n + 1)); if [ "$2" = 1 ]; then echo "ok $n - $1"; else echo "not ok $n - $1"; fi; }
+. "$(dirname "$0")/../tap.sh"
 dir=$(mktemp -d "$PGHOST/corrupt.XXXXXX")
 chmod 755 "$dir"
 

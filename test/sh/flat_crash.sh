@@ -9,8 +9,7 @@
 set -uo pipefail
 DIM=${FLAT_CRASH_DIM:-200}
 cd "$(dirname "$0")/../.."
-n=0
-ok() { n=$((n + 1)); if [ "$2" = 1 ]; then echo "ok $n - $1"; else echo "not ok $n - $1"; fi; }
+. test/tap.sh
 unset PGPORT PGDATA PGHOST
 . test/pgcluster.sh
 pg_start || { echo "not ok 1 - cluster start"; exit 1; }

@@ -3,8 +3,7 @@
 # and a query cancel stops a flat index scan and flat_search within 100 ms.
 # Expects the environment of test/pgcluster.sh.
 set -uo pipefail
-n=0
-ok() { n=$((n + 1)); if [ "$2" = 1 ]; then echo "ok $n - $1"; else echo "not ok $n - $1"; fi; }
+. "$(dirname "$0")/../tap.sh"
 psql -qX -c "DROP DATABASE IF EXISTS flatprog" -c "CREATE DATABASE flatprog" 2>/dev/null
 psql -qX -d flatprog <<'SQL'
 CREATE EXTENSION dotext;

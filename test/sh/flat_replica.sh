@@ -6,8 +6,7 @@
 # the primary's do.  Runs its own two throwaway servers.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
-n=0
-ok() { n=$((n + 1)); if [ "$2" = 1 ]; then echo "ok $n - $1"; else echo "not ok $n - $1"; fi; }
+. test/tap.sh
 unset PGPORT PGDATA PGHOST
 . test/pgcluster.sh
 pg_start || { echo "not ok 1 - primary start"; exit 1; }

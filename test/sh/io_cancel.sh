@@ -6,8 +6,7 @@
 # a 100 MB binary tensor loads through COPY.
 # Expects the environment of test/pgcluster.sh.
 set -uo pipefail
-n=0
-ok() { n=$((n + 1)); if [ "$2" = 1 ]; then echo "ok $n - $1"; else echo "not ok $n - $1"; fi; }
+. "$(dirname "$0")/../tap.sh"
 psql -qX -c "DROP DATABASE IF EXISTS iocancel" -c "CREATE DATABASE iocancel" 2>/dev/null
 psql -qX -d iocancel -c "CREATE EXTENSION dotext"
 

@@ -3,8 +3,7 @@
 # every function, and a 50 MB text literal with the backend's peak memory.
 # Expects the environment of test/pgcluster.sh.
 set -uo pipefail
-n=0
-ok() { n=$((n + 1)); if [ "$2" = 1 ]; then echo "ok $n - $1"; else echo "not ok $n - $1"; fi; }
+. "$(dirname "$0")/../tap.sh"
 yes_if() { if eval "$1"; then echo 1; else echo 0; fi; }
 psql -qX -c "DROP DATABASE IF EXISTS limits" -c "CREATE DATABASE limits" 2>/dev/null
 psql -qX -d limits -c "CREATE EXTENSION dotext"

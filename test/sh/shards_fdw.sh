@@ -13,8 +13,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 rows=${SHARDS_ROWS:-20000} dim=${SHARDS_DIM:-16} runs=${SHARDS_RUNS:-0}
-n=0
-ok() { n=$((n + 1)); if [ "$2" = 1 ]; then echo "ok $n - $1"; else echo "not ok $n - $1"; fi; }
+. test/tap.sh
 is_t() { [ "$1" = t ] && echo 1 || echo 0; }
 make -s -C test/bench build/gen_data || { echo "not ok - gen_data did not build"; exit 1; }
 gen=test/bench/build/gen_data
