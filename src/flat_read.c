@@ -4,18 +4,19 @@
  *
  * Two read-aheads: PrefetchBuffer a window of blocks ahead, so that blocks
  * not in shared buffers are being read by the kernel before we need them,
- * and the bytes of the next two blocks asked into L1 while this one is
- * scored (shared buffers of consecutive blocks are rarely adjacent in
- * memory, so the hardware prefetcher does not cross from one to the next).
- * The next block is pinned one page early; the one after is only
- * prefetched, from the buffer its hint or PrefetchBuffer gave (a prefetch
- * never faults, and a stale buffer costs a wasted hint).  Both pages are
- * asked for on every page, though the second was asked for one page
- * earlier: prefetches dropped while the miss buffers are full get a second
- * chance.  Of the variants tried on Zen 5 (100K x 768, interleaved rounds),
- * into L2 one page ahead, into L2 two to four pages ahead, into L1 one,
- * two or three ahead, none at all, this one was fastest: 0.72-0.78x the
- * time of one page into L2.
+ * and the bytes of the pages ahead asked for while this one is scored.
+ * The next block is pinned one page early and asked into L1.  What else
+ * pays depends on where the buffers lie, which the window's buffers tell:
+ * when the block after next sits in the buffer right after the next
+ * one's (a pool filled in block order, as after a build or a sequential
+ * read), the hardware prefetcher is already streaming and that block is
+ * asked into L1 too.  When it does not (a pool in use, the blocks spread
+ * over shared memory), a further L1 request only waits for a free miss
+ * buffer; instead one line of each 4 kB page of the block FLAT_TOUCH_AHEAD
+ * ahead goes into L2, so its page walk and first DRAM access have begun
+ * when the stream reaches it.  A prefetch never faults, so a buffer that a
+ * stale hint named costs a wasted request.  Of the variants tried (README,
+ * "flat index"), these two were fastest in their pool states.
  *
  * PrefetchBuffer of a block already in shared buffers returns its buffer;
  * ReadRecentBuffer then pins it without a second look-up in the buffer
@@ -35,6 +36,9 @@
 /* blocks of read-ahead through PrefetchBuffer (256 kB) */
 #define FLAT_PREFETCH_WINDOW 32
 
+/* how far ahead a block spread in memory is touched (4 to 16 were level) */
+#define FLAT_TOUCH_AHEAD 8
+
 /*
  * Pin block b, through the buffer a hint or PrefetchBuffer found for it if
  * it is still there, and remember where it was.
@@ -48,6 +52,22 @@ FlatPinBlock(Relation index, BlockNumber b, const Buffer *recent, BufferHints *h
 		r = ReadBuffer(index, b);
 	BufferHintSet(hints, b, r);
 	return r;
+}
+
+/*
+ * The blocks after next (b + 1, pinned as next): see the file's comment.
+ */
+static inline void
+FlatPrefetchAhead(const Buffer *recent, BlockNumber b, BlockNumber nblocks, Buffer next)
+{
+	Buffer		after = b + 2 <= nblocks ? recent[(b + 2) % FLAT_PREFETCH_WINDOW] : InvalidBuffer;
+	Buffer		far = b + FLAT_TOUCH_AHEAD <= nblocks ?
+		recent[(b + FLAT_TOUCH_AHEAD) % FLAT_PREFETCH_WINDOW] : InvalidBuffer;
+
+	if (after > 0 && BufferGetBlock(after) == (char *) BufferGetBlock(next) + BLCKSZ)
+		dtx_prefetch(BufferGetBlock(after), BLCKSZ, 1);
+	else if (far > 0)
+		dtx_prefetch_pages(BufferGetBlock(far), BLCKSZ);
 }
 
 /*
@@ -121,9 +141,8 @@ FlatReadStream(Relation index, const FlatMeta *meta, FlatRecordCallback cb,
 		{
 			next = FlatPinBlock(index, b + 1, recent, hints);
 			dtx_prefetch(BufferGetPage(next), BLCKSZ, 1);
+			FlatPrefetchAhead(recent, b, nblocks, next);
 		}
-		if (b + 2 <= nblocks && recent[(b + 2) % FLAT_PREFETCH_WINDOW] > 0)
-			dtx_prefetch(BufferGetBlock(recent[(b + 2) % FLAT_PREFETCH_WINDOW]), BLCKSZ, 1);
 		LockBuffer(buf, BUFFER_LOCK_SHARE);
 		data = FlatPageData(BufferGetPage(buf));
 		for (uint64 s = first; s < end; s++)
