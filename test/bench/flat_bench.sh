@@ -136,6 +136,11 @@ table_bytes=$(psql -XAtc "SELECT pg_table_size('t')")
 # slowed by whoever else reads memory at the time
 bw=$(test/bench/build/membw 2>/dev/null | grep -oE 'max [0-9.]+' | tail -1 | grep -oE '[0-9.]+' || true)
 floor=$(awk -v b="$index_bytes" -v g="${bw:-0}" 'BEGIN { if (g > 0) printf "%.1f", b / g / 1e6; else print "-" }')
+# a churned pool's floor: the index's bytes in 8 kB blocks lying in
+# shuffled order in a mapping of shared_buffers' size
+pool_mib=$(psql -XAtc "SELECT pg_size_bytes(current_setting('shared_buffers')) / 1048576")
+sbw=$(test/bench/build/membw --scattered $(( (index_bytes + 1048575) / 1048576 )) "$pool_mib" 2>/dev/null | grep -oE 'max [0-9.]+' | tail -1 | grep -oE '[0-9.]+' || true)
+sfloor=$(awk -v b="$index_bytes" -v g="${sbw:-0}" 'BEGIN { if (g > 0) printf "%.1f", b / g / 1e6; else print "-" }')
 
 # FAISS on the same floats, one thread as the backend uses (OpenMP and
 # OpenBLAS both limited to one thread; Debian's
@@ -174,6 +179,7 @@ echo "machine: $(nproc) cores, $cpu, PostgreSQL $(psql -XAtc 'SHOW server_versio
 echo "dotext loops: $simd; pgvector: $pgv"
 echo "index t_flat: $((index_bytes / 1000000)) MB ($(awk -v b="$index_bytes" -v r="$rows" -v d="$dim" 'BEGIN{printf "%.3f", b / (r * d * 4)}')x the raw floats); table t: $((table_bytes / 1000000)) MB"
 echo "memory read bandwidth (test/bench/membw, one core, best pass): ${bw:-?} GB/s -> reading the index takes $floor ms"
+echo "the same in 8 kB blocks scattered over $pool_mib MiB (membw --scattered, best pass): ${sbw:-?} GB/s -> $sfloor ms"
 echo "churned pool: a restart, then every block of ${churn_rels//\'/} read once in shuffled order"
 echo "build: ${build_ms} ms, backend peak RSS ${build_hwm} MB (shared buffers it touched included), private memory ${build_anon} MB after"
 echo
@@ -185,7 +191,8 @@ row "just built: flat index, ORDER BY emb <#> q LIMIT 10" "${ms[index]}" "$(r "$
 row "flat index: ORDER BY emb <#> q LIMIT 1000 (two passes)" "${ms[index_1000]}" ""
 row "just built: dotext sequential scan (enable_indexscan off)" "${ms[seq]}" "index $(r "$(c "${ms[seq]}")" "$(c "${ms[index]}")") faster"
 row "just built: pgvector sequential scan, STORAGE PLAIN" "${ms[v_plain]}" "index $(r "$(c "${ms[v_plain]}")" "$(c "${ms[index]}")") faster"
-row "churned pool: flat index, LIMIT 10" "${ms[index_churned]}" "$(r "$(c "${ms[index_churned]}")" "$floor") the floor"
+row "memory floor, blocks scattered: membw --scattered" "$sfloor $sfloor" ""
+row "churned pool: flat index, LIMIT 10" "${ms[index_churned]}" "$(r "$(c "${ms[index_churned]}")" "$floor") the floor, $(r "$(c "${ms[index_churned]}")" "$sfloor") the scattered floor"
 row "churned pool: dotext sequential scan" "${ms[seq_churned]}" "index $(r "$(c "${ms[seq_churned]}")" "$(c "${ms[index_churned]}")") faster"
 row "churned pool: pgvector sequential scan, STORAGE PLAIN" "${ms[v_plain_churned]}" "index $(r "$(c "${ms[v_plain_churned]}")" "$(c "${ms[index_churned]}")") faster"
 row "flat_search, 1 query" "${ms[search1]}" ""
