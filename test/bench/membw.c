@@ -9,8 +9,7 @@
  * shared buffers that have been in use: the floor under a scan of such a
  * pool.  It reads the blocks as src/flat_read.c does (the next block into
  * L1, one line of each 4 kB page of the block 8 ahead into L2), the
- * fastest of the ways tried; with no prefetch at all it is 1.4-1.9x slower
- * (Zen 5).
+ * fastest of the ways tried (README, "flat index").
  *
  *   cc -O2 -I../../src/core -o membw membw.c
  *   ./membw [MiB]
