@@ -34,21 +34,28 @@ dim(unsigned char v)
 	return v < 192 ? v % 6 : big[v % 6];
 }
 
-/* product of dims exactly, saturated near 2^90 */
+/*
+ * a * b for a, b >= 0, saturated at 2^64 (exact below it); with a <= 2^64
+ * and b < 2^63 the product fits in 127 bits.  Every product the checks
+ * compare goes through here, so both sides saturate alike.
+ */
+#define SAT128 ((__int128) 1 << 64)
+static __int128
+mul128(__int128 a, __int128 b)
+{
+	__int128	p = a * b;
+
+	return p > SAT128 ? SAT128 : p;
+}
+
+/* product of dims, exact below 2^64, 2^64 at or above it */
 static __int128
 numel128(int nd, const int64_t *d)
 {
 	__int128	n = 1;
 
 	for (int k = 0; k < nd; k++)
-		if (d[k] == 0)
-			return 0;
-	for (int k = 0; k < nd; k++)
-	{
-		if (n > ((__int128) 1 << 90))
-			return (__int128) 1 << 90;
-		n *= d[k];				/* below 2^90 * 2^31: no overflow */
-	}
+		n = mul128(n, d[k]);
 	return n;
 }
 
@@ -157,11 +164,14 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 
 			if (plan.out_ndim > DTX_MAX_NDIM || plan.out_ndim < 2)
 				abort();
-			/* a non-empty result's B, M, K, P are exact */
+			/*
+			 * a non-empty result's B, M, K, P are exact (a saturated M or
+			 * P makes the result itself at least 2^62)
+			 */
 			if (outn > 0 && outn < ((__int128) 1 << 62) &&
-				((__int128) plan.B * plan.M * plan.P != outn ||
-				 (__int128) plan.B * plan.M * plan.K != numel128(andim, a) ||
-				 (__int128) plan.B * plan.K * plan.P != numel128(bndim, b)))
+				(mul128(mul128(plan.B, plan.M), plan.P) != outn ||
+				 mul128(mul128(plan.B, plan.M), plan.K) != numel128(andim, a) ||
+				 mul128(mul128(plan.B, plan.K), plan.P) != numel128(bndim, b)))
 				abort();
 		}
 	}
