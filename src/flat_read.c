@@ -12,7 +12,7 @@
  * read), the hardware prefetcher is already streaming and that block is
  * asked into L1 too.  When it does not (a pool in use, the blocks spread
  * over shared memory), a further L1 request only waits for a free miss
- * buffer; instead one line of each 4 kB page of the block FLAT_TOUCH_AHEAD
+ * buffer; instead one line of each 4 kB page of the block DTX_PAGES_AHEAD
  * ahead goes into L2, so its page walk and first DRAM access have begun
  * when the stream reaches it.  A prefetch never faults, so a buffer that a
  * stale hint named costs a wasted request.  Of the variants tried (README,
@@ -36,9 +36,6 @@
 /* blocks of read-ahead through PrefetchBuffer (256 kB) */
 #define FLAT_PREFETCH_WINDOW 32
 
-/* how far ahead a block spread in memory is touched (4 to 16 were level) */
-#define FLAT_TOUCH_AHEAD 8
-
 /*
  * Pin block b, through the buffer a hint or PrefetchBuffer found for it if
  * it is still there, and remember where it was.
@@ -61,8 +58,11 @@ static inline void
 FlatPrefetchAhead(const Buffer *recent, BlockNumber b, BlockNumber nblocks, Buffer next)
 {
 	Buffer		after = b + 2 <= nblocks ? recent[(b + 2) % FLAT_PREFETCH_WINDOW] : InvalidBuffer;
-	Buffer		far = b + FLAT_TOUCH_AHEAD <= nblocks ?
-		recent[(b + FLAT_TOUCH_AHEAD) % FLAT_PREFETCH_WINDOW] : InvalidBuffer;
+	Buffer		far;
+
+	StaticAssertStmt(DTX_PAGES_AHEAD < FLAT_PREFETCH_WINDOW, "the window holds the block touched");
+	far = b + DTX_PAGES_AHEAD <= nblocks ?
+		recent[(b + DTX_PAGES_AHEAD) % FLAT_PREFETCH_WINDOW] : InvalidBuffer;
 
 	if (after > 0 && BufferGetBlock(after) == (char *) BufferGetBlock(next) + BLCKSZ)
 		dtx_prefetch(BufferGetBlock(after), BLCKSZ, 1);

@@ -8,8 +8,8 @@
  * order in a shared mapping of POOL_MiB, as a flat index's pages lie in
  * shared buffers that have been in use: the floor under a scan of such a
  * pool.  It reads the blocks as src/flat_read.c does (the next block into
- * L1, one line of each 4 kB page of the block 8 ahead into L2), the
- * fastest of the ways tried (README, "flat index").
+ * L1, one line of each 4 kB page of the block DTX_PAGES_AHEAD ahead into
+ * L2), the fastest of the ways tried (README, "flat index").
  *
  *   cc -O2 -I../../src/core -o membw membw.c
  *   ./membw [MiB]
@@ -26,7 +26,6 @@
 #include "prefetch.h"
 
 #define BLOCK 8192
-#define TOUCH_AHEAD 8
 
 static double
 now(void)
@@ -92,8 +91,8 @@ sum_blocks(const char *pool, const size_t *slot, size_t nblocks, int wide)
 
 		if (i + 1 < nblocks)
 			dtx_prefetch(pool + slot[i + 1] * BLOCK, BLOCK, 1);
-		if (i + TOUCH_AHEAD < nblocks)
-			dtx_prefetch_pages(pool + slot[i + TOUCH_AHEAD] * BLOCK, BLOCK);
+		if (i + DTX_PAGES_AHEAD < nblocks)
+			dtx_prefetch_pages(pool + slot[i + DTX_PAGES_AHEAD] * BLOCK, BLOCK);
 		s += wide ? sum512(p, BLOCK / 8) : sum256(p, BLOCK / 8);
 	}
 	return s;
@@ -145,6 +144,8 @@ scattered(size_t mib, size_t pool_mib, int wide)
 	printf("memory read bandwidth, one core, %zu MiB in 8 kB blocks scattered over %zu MiB, %s loads: median %.1f GB/s (min %.1f, max %.1f) [%g]\n",
 		   mib, pool_mib, wide ? "AVX-512" : "AVX2", nblocks * BLOCK / t[4] / 1e9,
 		   nblocks * BLOCK / t[8] / 1e9, nblocks * BLOCK / t[0] / 1e9, sink > 0 ? 0.0 : 1.0);
+	munmap(pool, npool * BLOCK);
+	free(slot);
 	return 0;
 }
 
